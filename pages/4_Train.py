@@ -1,0 +1,89 @@
+"""Train: every choice in one place, a live run with Start/Pause, Step and Reset, then scores."""
+
+import streamlit as st
+
+from rnn_core.errors import PlaygroundError
+from rnn_core.plots import training as plots
+from ui import live, results, train_controls
+from ui.data_picker import data_config, pick_series
+from ui.setup import page_setup, show_error
+
+page_setup("Train", "🏋️")
+series = pick_series()
+st.title("🏋️ Train an RNN, live")
+
+settings_col, live_col = st.columns([1, 2.4], gap="large")
+with settings_col:
+    train_controls.preset_picker()
+    try:
+        cfg = train_controls.settings(data_config())
+        tr = live.ensure_trainer(cfg, series) if series is not None else None
+    except PlaygroundError as err:
+        show_error(err)
+        cfg, tr = None, None
+
+if tr is None:
+    with live_col:
+        st.info("Pick a sequence and settings that fit it to start training.")
+    st.stop()
+
+with live_col:
+    buttons = st.columns(4)
+    running = live.is_running()
+    label = "⏸ Pause" if running else ("▶ Resume" if tr.epoch > 0 else "▶ Start")
+    buttons[0].button(label, on_click=live.toggle_running, type="primary", disabled=tr.finished,
+                      use_container_width=True, key="start_pause")
+    buttons[1].button("⏭ Step one epoch", on_click=live.request_step, disabled=tr.finished,
+                      use_container_width=True, key="step")
+    buttons[2].button("↺ Reset", on_click=live.request_reset, use_container_width=True, key="reset")
+    if not live.same_run(tr.cfg, cfg):
+        st.warning("You changed settings since this run started: press **Reset** to train with them.")
+
+    def draw(tr, note):
+        if note:
+            st.info(note, icon="⏳")
+        st.progress(tr.epoch / tr.epochs_total, text=f"Epoch {tr.epoch} of {tr.epochs_total} · {tr.status}")
+        last = tr.history[-1] if tr.history else None
+        m = st.columns(5)
+        m[0].metric("training loss", f"{last.train_loss:.4g}" if last else "–")
+        m[1].metric("validation loss", f"{last.val_loss:.4g}" if last else "–")
+        recent = tr.history[-20:]
+        ms = 1e3 * sum(r.seconds for r in recent) / len(recent) if recent else None
+        m[2].metric("ms / epoch", f"{ms:.1f}" if ms else "–")
+        m[3].metric("epochs / s", f"{1e3 / ms:.1f}" if ms else "–")
+        m[4].metric("grad norm", f"{last.grad_norm:.3g}" if last else "–")
+        if tr.status == "diverged":
+            st.error(tr.message, icon="💥")
+        elif tr.message:
+            st.success(tr.message)
+        if not tr.history:
+            st.caption("Press **Start**: the loss curve and the predictions appear here as the network learns.")
+            return
+        st.plotly_chart(plots.loss_figure(tr.history), key="loss_chart", use_container_width=True)
+        x = tr.series.index[tr.prepared.val.origins] if hasattr(tr.series, "index") else tr.prepared.val.origins
+        st.plotly_chart(plots.predictions_figure(x, tr.targets("val"), {"rnn": tr.predict("val")},
+                                                 "Validation part: truth vs the network's forecast",
+                                                 y_label=getattr(tr.series, "unit", "") or "value"),
+                        key="pred_chart", use_container_width=True)
+        if tr.grad_history:
+            st.plotly_chart(plots.grad_figure(tr.grad_history), key="grad_chart", use_container_width=True)
+
+    live.live_fragment(draw)
+
+    if tr.finished or (tr.epoch > 0 and not live.is_running()):
+        st.subheader("Against the baselines, on the same test points")
+        try:
+            result = results.evaluate(tr)
+            st.dataframe(results.metrics_table(result).style.highlight_min(axis=0, color="#bbf7d0")
+                         .format("{:.4g}"), use_container_width=True)
+            st.caption("MAE and RMSE in the series' units; MASE < 1 beats the naive forecast on the training part.")
+            for note in result.notes[1:] if tr.message else result.notes:
+                st.caption(f"ℹ️ {note}")
+            if tr.finished and st.session_state.get("leaderboard_run") is not tr:
+                st.session_state["leaderboard_run"] = tr
+                results.add_to_leaderboard(tr, result)
+        except PlaygroundError as err:
+            show_error(err)
+    if results.leaderboard().size:
+        st.subheader("This session's runs")
+        st.dataframe(results.leaderboard(), hide_index=True, use_container_width=True)

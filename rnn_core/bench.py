@@ -1,0 +1,148 @@
+"""Speed figures, measured: ``python -m rnn_core.bench [--quick]``.
+
+Prints a few human lines, then one JSON object as the last line. ``overhead`` is the
+Trainer's ms/epoch divided by a bare PyTorch loop's ms/epoch on the same model, data and
+batch size, in the same process (forward, backward and step per batch, clipping when the
+config clips, one validation pass). Benchmarks, not tests: machines are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+
+from rnn_core import config, data, models
+from rnn_core._torch import torch
+from rnn_core.train import Trainer
+
+
+def _timed(fn, min_seconds: float) -> float:
+    """Seconds per call of fn, repeated for at least min_seconds (after one warm-up call)."""
+    fn()
+    calls, start = 0, time.perf_counter()
+    while True:
+        fn()
+        calls += 1
+        elapsed = time.perf_counter() - start
+        if elapsed >= min_seconds:
+            return elapsed / calls
+
+
+def _bare_epoch_fn(cfg, trainer: Trainer):
+    """A plain torch epoch on a fresh copy of the same model and the same tensors."""
+    torch.manual_seed(cfg.train.seed)
+    model = models.build_model(cfg.model, cfg.window.mode, cfg.window.lookback, cfg.window.horizon)
+    opt = torch.optim.Adam(model.parameters(), lr=cfg.train.lr)
+    X, Y = trainer._tensors["train"]
+    Xv, Yv = trainer._tensors["val"]
+    bs, clip = cfg.train.batch_size, cfg.train.clip
+    gen = torch.Generator().manual_seed(0)
+
+    def epoch():
+        model.train()
+        order = torch.randperm(len(X), generator=gen)
+        for start in range(0, len(X), bs):
+            idx = order[start:start + bs]
+            opt.zero_grad(set_to_none=True)
+            loss = torch.nn.functional.mse_loss(model(X[idx]), Y[idx])
+            loss.backward()
+            if clip is not None:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+            opt.step()
+        model.eval()
+        with torch.no_grad():
+            torch.nn.functional.mse_loss(model(Xv), Yv).item()
+
+    return epoch
+
+
+def _trainer_epoch_fn(cfg, series):
+    # endless epochs: a new Trainer whenever one reaches the end of its config
+    big = cfg.replace(train={"epochs": config.MAX_EPOCHS})
+    state = {"tr": Trainer(big, series)}
+
+    def epoch():
+        if state["tr"].finished:
+            state["tr"] = Trainer(big, series)
+        state["tr"].run(max_epochs=1)
+
+    return epoch, state["tr"]
+
+
+def overhead(cell: str, min_seconds: float) -> dict:
+    cfg = config.PRESETS["default"].replace(model={"cell": cell})
+    series = data.load(cfg.data.name, **cfg.data.kwargs())
+    trainer_fn, trainer = _trainer_epoch_fn(cfg, series)
+    bare_fn = _bare_epoch_fn(cfg, trainer)
+    # interleave to share the machine's noise fairly
+    bare, ours = [], []
+    for _ in range(2):
+        bare.append(_timed(bare_fn, min_seconds / 2))
+        ours.append(_timed(trainer_fn, min_seconds / 2))
+    b, t = min(bare), min(ours)
+    return {"trainer_ms": 1e3 * t, "bare_ms": 1e3 * b, "ratio": t / b}
+
+
+def written_out_vs_fused(cell: str, min_seconds: float) -> dict:
+    """One training step (forward, backward) through the fused kernel vs the written-out loop."""
+    cfg = config.PRESETS["default"].replace(model={"cell": cell})
+    torch.manual_seed(0)
+    model = models.build_model(cfg.model, "next", cfg.window.lookback, 1)
+    X = torch.randn(cfg.train.batch_size, cfg.window.lookback, 1)
+    Y = torch.randn(cfg.train.batch_size, 1)
+
+    def fused():
+        model.zero_grad()
+        torch.nn.functional.mse_loss(model(X), Y).backward()
+
+    def written():
+        model.zero_grad()
+        out, _ = model(X, record=True)
+        torch.nn.functional.mse_loss(out, Y).backward()
+
+    f, w = _timed(fused, min_seconds / 2), _timed(written, min_seconds / 2)
+    return {"fused_ms": 1e3 * f, "written_ms": 1e3 * w, "ratio": w / f}
+
+
+def default_epochs_per_second(min_seconds: float) -> dict:
+    cfg = config.PRESETS["default"]
+    series = data.load(cfg.data.name, **cfg.data.kwargs())
+    tr = Trainer(cfg, series)
+    start = time.perf_counter()
+    tr.run()
+    elapsed = time.perf_counter() - start
+    return {"epochs": tr.epoch, "seconds": elapsed, "epochs_per_s": tr.epoch / elapsed,
+            "val_loss": tr.history[-1].val_loss}
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="shorter timings (about 20 s in all)")
+    args = parser.parse_args(argv)
+    seconds = 1.0 if args.quick else 3.0
+
+    result = {"threads": torch.get_num_threads(), "overhead": {}, "written_out_vs_fused": {}}
+    for cell in ("rnn", "lstm", "gru"):
+        o = overhead(cell, max(seconds, 2.0))
+        result["overhead"][cell] = round(o["ratio"], 3)
+        result.setdefault("ms_per_epoch", {})[cell] = {k: round(v, 2) for k, v in o.items() if k != "ratio"}
+        print(f"{cell}: Trainer {o['trainer_ms']:.1f} ms/epoch, bare loop {o['bare_ms']:.1f} ms/epoch "
+              f"-> overhead {o['ratio']:.3f}", file=sys.stderr)
+        r = written_out_vs_fused(cell, seconds)
+        result["written_out_vs_fused"][cell] = round(r["ratio"], 3)
+        print(f"{cell}: written-out {r['written_ms']:.2f} ms/step vs fused {r['fused_ms']:.2f} "
+              f"-> {r['ratio']:.2f}x", file=sys.stderr)
+    d = default_epochs_per_second(seconds)
+    result["default_preset"] = {k: (round(v, 4) if isinstance(v, float) and math.isfinite(v) else v)
+                                for k, v in d.items()}
+    print(f"default preset: {d['epochs']} epochs in {d['seconds']:.2f} s = {d['epochs_per_s']:.1f} epochs/s",
+          file=sys.stderr)
+    print(json.dumps(result))
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,364 @@
+"""The recurrent layer, opened up: the numbers behind the "Recurrent layer" page's demos.
+
+Everything here returns plain numbers and arrays (never modules), so a page can cache it:
+
+- :func:`cell_source` / :func:`cell_equation`: the code that runs and the formula it is.
+- :func:`demo_model` + :func:`unroll`: a tiny seeded network run over a short input, with
+  every hidden state h_1..h_T.
+- :func:`saturation_pair`: the same vanilla cell fed raw and standardised values.
+- :func:`h0_options`: the first step from h_0 = 0 and from a learned h_0.
+- :func:`compare_ffn_rnn`: a tiny MLP and a tiny RNN trained on the same windows, and
+  both given a window shorter than the lookback.
+
+Examples
+--------
+>>> import numpy as np
+>>> from rnn_core import layer_lab
+>>> u = layer_lab.unroll(layer_lab.demo_model("rnn", hidden_size=3), np.array([0.1, -0.4, 0.7]))
+>>> u.h.shape
+(3, 3)
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import textwrap
+from dataclasses import dataclass
+
+import numpy as np
+
+from rnn_core import config, metrics, models, train, windows
+from rnn_core._torch import torch
+from rnn_core.cells import VanillaRNNCell
+from rnn_core.errors import ConfigError, DataError
+
+CELLS = ("rnn", "leaky", "skip", "lstm", "gru")
+MAX_UNROLL = 8  # more boxes than this no longer fit side by side
+SATURATED = 0.99  # |tanh| above this has a slope below 0.02: the gradient barely gets through
+FLAT_SLOPE = 0.02
+MAX_SATURATION_WINDOWS = 256  # enough windows for a histogram, few enough to stay instant
+
+
+# ---------------------------------------------------------------- the equation and its code
+
+def cell_class(cell: str) -> type:
+    """The class in :mod:`rnn_core.cells` behind a cell name ("rnn", "leaky", "skip", "lstm", "gru")."""
+    if cell not in CELLS:
+        raise ConfigError(f"Unknown cell {cell!r}: choose one of {', '.join(CELLS)}.")
+    return models.CELL_CLASSES[cell]
+
+
+def cell_equation(cell: str) -> str:
+    """The cell's equation in LaTeX, exactly the ``equation`` attribute the class carries."""
+    return cell_class(cell).equation
+
+
+def cell_source(cell: str) -> str:
+    """The source of the cell's ``forward``, read from the running code with ``inspect``.
+
+    Examples
+    --------
+    >>> "def forward" in cell_source("gru")
+    True
+    """
+    return textwrap.dedent(inspect.getsource(cell_class(cell).forward))
+
+
+# ---------------------------------------------------------------- a short input, unrolled
+
+def short_input(values, length: int = 5, start: int = 0) -> np.ndarray:
+    """``length`` consecutive values of a sequence from index ``start`` (clipped to fit)."""
+    values = np.asarray(values, dtype=np.float64)
+    if not isinstance(length, int) or not 1 <= length <= MAX_UNROLL:
+        raise ConfigError(f"The short input has 1 to {MAX_UNROLL} values (got {length!r}).")
+    if len(values) < length:
+        raise DataError(f"The sequence has only {len(values)} values; pick a shorter input.")
+    start = int(min(max(start, 0), len(values) - length))
+    return values[start:start + length].copy()
+
+
+def parse_values(text: str) -> np.ndarray:
+    """Numbers typed by a student ("1, 2.5 -3") -> an array of 1 to MAX_UNROLL finite values."""
+    parts = [p for p in str(text).replace(",", " ").replace(";", " ").split() if p]
+    try:
+        values = np.array([float(p) for p in parts], dtype=np.float64)
+    except ValueError:
+        raise DataError("Type numbers separated by commas or spaces, e.g. 1, 3, 2, 5.") from None
+    if not 1 <= len(values) <= MAX_UNROLL or not np.isfinite(values).all():
+        raise DataError(f"Type between 1 and {MAX_UNROLL} finite numbers (got {len(values)}).")
+    return values
+
+
+def training_scaler(values, kind: str = "standard", split: tuple = config.WindowConfig().split):
+    """A :class:`rnn_core.windows.Scaler` fitted on the training part of ``values``, as training fits it."""
+    values = np.asarray(values, dtype=np.float64)
+    a, _ = windows.split_bounds(len(values), split)
+    return windows.Scaler.fit(kind, values[:max(a, 2)])
+
+
+def demo_model(cell: str = "rnn", hidden_size: int = 3, activation: str = "tanh", seed: int = 0,
+               alpha: float = 0.5, skip: int = 2, h0: str = "zeros"):
+    """A small untrained network with seeded weights: the same seed gives the same numbers."""
+    cell_class(cell)
+    model_cfg = config.ModelConfig(cell=cell, hidden_size=hidden_size, activation=activation,
+                                   alpha=alpha, skip=skip, h0=h0)
+    config.validate(config.ExperimentConfig(model=model_cfg))
+    torch.manual_seed(seed)
+    model = models.build_model(model_cfg, "next", lookback=MAX_UNROLL, horizon=1)
+    return model.double().eval()  # float64 so the printed numbers are the computed ones
+
+
+@dataclass(frozen=True)
+class Unrolled:
+    """One input run through the network, step by step.
+
+    ``x`` (T,) the inputs, ``h`` (T, H) the hidden states h_1..h_T, ``c`` (T, H) the LSTM's
+    cell states (else None), ``h0`` (H,) the initial state, ``y_hat`` the head's output.
+    """
+
+    x: np.ndarray
+    h: np.ndarray
+    c: np.ndarray | None
+    h0: np.ndarray
+    y_hat: float
+
+
+def _as_window(model, x) -> torch.Tensor:
+    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    if len(x) < 1 or not np.isfinite(x).all():
+        raise DataError("The input needs at least one finite number.")
+    dtype = next(model.parameters()).dtype
+    return torch.from_numpy(x).to(dtype).reshape(1, -1, 1)  # (B=1, T, I=1)
+
+
+def unroll(model, x) -> Unrolled:
+    """Run ``x`` (T,) through a recurrent ``model`` and keep every hidden state (first layer)."""
+    if isinstance(model, models.MLPModel):
+        raise ConfigError("A feed-forward network has no hidden state to unroll.")
+    X = _as_window(model, x)
+    with torch.no_grad():
+        out, trace = model(X, record=True)
+    h0 = torch.zeros(model.hidden_size, dtype=X.dtype) if model.h0 is None else model.h0[0].detach()
+    c = trace.cell_state[0][0].numpy().copy() if trace.cell_state else None
+    return Unrolled(x=X[0, :, 0].numpy().copy(), h=trace.hidden[0][0].numpy().copy(), c=c,
+                    h0=h0.numpy().copy(), y_hat=float(out.reshape(-1)[0]))
+
+
+# ---------------------------------------------------------------- saturation
+
+@dataclass(frozen=True)
+class Saturation:
+    """What a vanilla cell's nonlinearity saw. ``pre`` (n,) pre-activations W_ih x + W_hh h + b,
+    ``h`` (n,) the values after it, both flattened over windows, steps and units."""
+
+    activation: str
+    pre: np.ndarray
+    h: np.ndarray
+    frac_saturated: float  # share of |h| > 0.99
+    frac_flat: float  # share whose slope f'(a) < 0.02: the gradient barely gets through
+    max_abs_h: float
+
+
+def preactivations(model, X) -> tuple[np.ndarray, np.ndarray]:
+    """Pre-activations and hidden states of a one-layer vanilla model for windows X (N, T, 1).
+
+    Returns two arrays (N, T, H): a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh, and h_t = f(a_t).
+    """
+    cell = model.cells[0]
+    if model.cell_name != "rnn" or cell.layer_norm or model.num_layers != 1:
+        raise ConfigError("Pre-activations are shown for a one-layer vanilla cell without layer norm.")
+    X = torch.as_tensor(np.asarray(X), dtype=next(model.parameters()).dtype)
+    with torch.no_grad():
+        _, trace = model(X, record=True)
+        h = trace.hidden[0]  # (N, T, H)
+        h_prev = torch.cat([torch.zeros_like(h[:, :1]), h[:, :-1]], dim=1)  # h_0 = 0, then h_1..h_{T-1}
+        a = (torch.nn.functional.linear(X, cell.weight_ih, cell.bias_ih)
+             + torch.nn.functional.linear(h_prev, cell.weight_hh, cell.bias_hh))
+    return a.numpy(), h.numpy()
+
+
+def _windows(values: np.ndarray, lookback: int) -> np.ndarray:
+    """Overlapping windows (N, lookback, 1), at most MAX_SATURATION_WINDOWS of them, evenly spread."""
+    X, _ = windows.make_windows(values, lookback=lookback, horizon=1, mode="next")
+    keep = np.unique(np.linspace(0, len(X) - 1, min(len(X), MAX_SATURATION_WINDOWS)).round().astype(int))
+    return np.asarray(X, dtype=np.float64)[keep]
+
+
+def saturation(values, activation: str = "tanh", lookback: int = 8, hidden_size: int = 16,
+               seed: int = 0) -> Saturation:
+    """Feed windows of ``values`` (as given: raw or scaled) through a seeded vanilla cell."""
+    model = demo_model("rnn", hidden_size=hidden_size, activation=activation, seed=seed)
+    a, h = preactivations(model, _windows(np.asarray(values, dtype=np.float64), lookback))
+    slope = 1 - np.tanh(a) ** 2 if activation == "tanh" else (a > 0).astype(float)
+    return Saturation(activation=activation, pre=a.reshape(-1), h=h.reshape(-1),
+                      frac_saturated=float((np.abs(h) > SATURATED).mean()),
+                      frac_flat=float((slope < FLAT_SLOPE).mean()), max_abs_h=float(np.abs(h).max()))
+
+
+def saturation_pair(values, activation: str = "tanh", lookback: int = 8, hidden_size: int = 16,
+                    seed: int = 0) -> dict:
+    """The same cell (same seed) on the raw values and on standardised ones.
+
+    The mean and std come from the training part (:func:`training_scaler`), as in training.
+    Returns {"raw": Saturation, "scaled": Saturation}.
+
+    Examples
+    --------
+    >>> from rnn_core import data
+    >>> pair = saturation_pair(data.load("collatz", start=27).values)
+    >>> pair["raw"].frac_saturated > pair["scaled"].frac_saturated
+    True
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if len(values) <= lookback:
+        raise DataError(f"The sequence has {len(values)} values: it needs more than the lookback ({lookback}).")
+    kw = dict(activation=activation, lookback=lookback, hidden_size=hidden_size, seed=seed)
+    scaled = training_scaler(values).transform(values)
+    return {"raw": saturation(values, **kw), "scaled": saturation(scaled, **kw)}
+
+
+# ---------------------------------------------------------------- the first step and h_0
+
+def first_step(model, x1: float, h0) -> dict:
+    """The first step of a vanilla cell written out: h_1 = f(W_ih x_1 + b_ih + W_hh h_0 + b_hh).
+
+    Returns plain arrays (H,): ``input_part``, ``recurrent_part``, ``h1``; and ``h0``.
+    """
+    cell = model.cells[0]
+    if type(cell) is not VanillaRNNCell:
+        raise ConfigError("The first step is written out for the vanilla cell.")
+    dtype = cell.weight_ih.dtype
+    x = torch.tensor([[float(x1)]], dtype=dtype)  # (1, 1)
+    h = torch.as_tensor(np.asarray(h0, dtype=np.float64), dtype=dtype).reshape(1, -1)  # (1, H)
+    with torch.no_grad():
+        input_part = torch.nn.functional.linear(x, cell.weight_ih, cell.bias_ih)
+        recurrent_part = torch.nn.functional.linear(h, cell.weight_hh, cell.bias_hh)
+        h1 = cell(x, h)
+    return {"h0": h[0].numpy().copy(), "input_part": input_part[0].numpy().copy(),
+            "recurrent_part": recurrent_part[0].numpy().copy(), "h1": h1[0].numpy().copy()}
+
+
+def h0_options(cfg: config.ExperimentConfig, series, hidden_size: int = 3, epochs: int = 30,
+               budget_s: float = 2.0) -> dict:
+    """Train a tiny vanilla RNN whose h_0 is learned, then write out its first step both ways.
+
+    The same trained weights take the first value of the first validation window once from
+    h_0 = 0 and once from the learned h_0, so the only difference is the W_hh h_0 term.
+
+    ``budget_s`` only guards a slow machine: normally all ``epochs`` run, so the result is
+    the same every time.
+
+    Returns
+    -------
+    dict
+        ``x1`` (scaled input), ``h0_learned`` (H,), ``zeros`` and ``learned`` (each a
+        :func:`first_step` dict), ``epochs`` trained and the final ``val_loss``.
+    """
+    cfg = cfg.replace(model={"cell": "rnn", "hidden_size": hidden_size, "num_layers": 1, "h0": "learned",
+                             "layer_norm": False, "init": "default", "radius": None},
+                      train={"epochs": epochs, "grad_every": epochs})
+    tr = train.Trainer(cfg, series)
+    tr.run(budget_s=budget_s)
+    X = tr.prepared.val.X if len(tr.prepared.val.X) else tr.prepared.train.X
+    x1 = float(X[0, 0, 0])
+    h0 = tr.model.h0[0].detach().double().numpy().copy()
+    return {"x1": x1, "h0_learned": h0, "zeros": first_step(tr.model, x1, np.zeros_like(h0)),
+            "learned": first_step(tr.model, x1, h0), "epochs": tr.epoch,
+            "val_loss": tr.history[-1].val_loss if tr.history else math.nan}
+
+
+# ---------------------------------------------------------------- feed-forward vs recurrent
+
+def compare_config(data_cfg: config.DataConfig, lookback: int = 6, cell: str = "rnn", hidden_size: int = 8,
+                   activation: str = "tanh", epochs: int = 40, seed: int = 0) -> config.ExperimentConfig:
+    """The small, quick set-up both networks of :func:`compare_ffn_rnn` train with (validated)."""
+    return config.validate(config.ExperimentConfig(
+        data=data_cfg,
+        window=config.WindowConfig(lookback=lookback, horizon=1, mode="next", scaler="standard"),
+        model=config.ModelConfig(cell=cell, hidden_size=hidden_size, activation=activation),
+        train=config.TrainConfig(epochs=epochs, batch_size=64, lr=0.01, seed=seed, grad_every=epochs),
+    ))
+
+
+def parameter_counts(lookback: int, cell: str = "rnn", hidden_size: int = 8) -> dict:
+    """How many numbers each network learns for this lookback: {"rnn": n, "mlp": m}.
+
+    The RNN's count does not depend on the lookback (the same weights serve every step);
+    the MLP has one input weight per position and hidden unit, so it grows with it.
+    """
+    m = config.ModelConfig(cell=cell if cell != "mlp" else "rnn", hidden_size=hidden_size)
+    return {name: models.count_parameters(models.build_model(c, "next", lookback, 1))
+            for name, c in (("rnn", m), ("mlp", config.ModelConfig(cell="mlp", hidden_size=hidden_size)))}
+
+
+def predict_window(model, window) -> float:
+    """The network's output for one window (T,) of scaled values.
+
+    An RNN takes any T; the MLP raises ConfigError unless T equals its lookback.
+    """
+    with torch.no_grad():
+        return float(model.eval()(_as_window(model, window)).reshape(-1)[0])
+
+
+def _train(cfg: config.ExperimentConfig, series, budget_s: float):
+    tr = train.Trainer(cfg, series)
+    tr.run(budget_s=budget_s)
+    truth, pred = tr.targets("val"), tr.predict("val")
+    row = {"cell": cfg.model.cell, "parameters": models.count_parameters(tr.model), "epochs": tr.epoch,
+           "seconds": float(sum(r.seconds for r in tr.history)), "val_rmse": metrics.rmse(truth, pred),
+           "val_mae": metrics.mae(truth, pred), "val_loss": tr.history[-1].val_loss if tr.history else math.nan}
+    return tr, row
+
+
+def compare_ffn_rnn(cfg: config.ExperimentConfig, series, budget_s: float = 1.2, short_length: int | None = None) -> dict:
+    """Train an MLP and an RNN on the same windows with the same epochs, then feed both a short window.
+
+    Parameters
+    ----------
+    cfg : config.ExperimentConfig
+        The RNN's set-up (``cfg.model.cell``; "mlp" means a vanilla RNN); the MLP gets the
+        same windows, hidden_size, activation, epochs and seed.
+    series : data.Series or 1-D array
+    budget_s : float
+        A guard per network for a slow machine: normally both train all ``cfg.train.epochs``.
+    short_length : int, optional
+        Length of the short window; default half the lookback (at least 1).
+
+    Returns
+    -------
+    dict
+        ``rows``: {"rnn": row, "mlp": row}, each with cell, parameters, epochs, seconds,
+        val_rmse, val_mae (series units) and val_loss (scaled); ``curves``: {name: val losses
+        per epoch}; ``short``: the short-window demo: ``length``, ``window`` (series units),
+        ``truth``, both networks' forecasts from the full last window (``rnn_full``, ``mlp_full``)
+        and from its last ``length`` steps (``rnn``; ``mlp`` stays NaN and ``mlp_error`` holds the
+        MLP's ConfigError message). Plain numbers only, so the result can be cached.
+    """
+    cell = cfg.model.cell if cfg.model.cell != "mlp" else "rnn"
+    if cfg.window.mode != "next":
+        raise ConfigError("The comparison predicts the next value: use window mode 'next'.")
+    runs = {name: _train(cfg.replace(model={"cell": c}), series, budget_s)
+            for name, c in (("rnn", cell), ("mlp", "mlp"))}
+    lookback = cfg.window.lookback
+    k = max(1, lookback // 2) if short_length is None else int(short_length)
+    if not 1 <= k < lookback:
+        raise ConfigError(f"The short window must be shorter than the lookback ({lookback}), got {k}.")
+    prepared = runs["rnn"][0].prepared
+    part = prepared.val if len(prepared.val) else prepared.train
+    full = np.asarray(part.X[-1, :, 0], dtype=np.float64)  # the last window (scaled), lookback steps
+    window = full[-k:]  # its last k steps
+
+    def predict(name, x):  # in the series' units
+        return float(prepared.scaler.inverse(predict_window(runs[name][0].model, x)))
+
+    short = {"length": k, "window": prepared.scaler.inverse(window), "truth": float(part.targets[-1, 0]),
+             "rnn_full": predict("rnn", full), "mlp_full": predict("mlp", full), "rnn": predict("rnn", window),
+             "mlp": math.nan, "mlp_error": ""}
+    try:
+        short["mlp"] = predict("mlp", window)
+    except ConfigError as err:
+        short["mlp_error"] = str(err)
+    return {"rows": {name: row for name, (_, row) in runs.items()},
+            "curves": {name: [r.val_loss for r in tr.history] for name, (tr, _) in runs.items()},
+            "short": short}

@@ -1,0 +1,73 @@
+"""Figures of a training run: loss curves, predictions against the truth, gradients through time."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+MAX_POINTS = 400  # a chart never grows without bound: history is down-sampled to this
+COLORS = {"train": "#2563eb", "val": "#f97316", "truth": "#111827", "rnn": "#dc2626",
+          "naive": "#6b7280", "seasonal_naive": "#10b981", "arima": "#7c3aed"}
+
+
+def downsample(n: int, max_points: int = MAX_POINTS) -> np.ndarray:
+    """Indices of at most ``max_points`` evenly spread items out of n, always keeping the last."""
+    if n <= max_points:
+        return np.arange(n)
+    idx = np.linspace(0, n - 1, max_points).round().astype(int)
+    return np.unique(idx)
+
+
+def _layout(fig: go.Figure, title: str, height: int, **axes) -> go.Figure:
+    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=40, b=10),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"),
+                      uirevision="keep", **axes)
+    return fig
+
+
+def loss_figure(history: list, height: int = 320) -> go.Figure:
+    """Train and validation loss per epoch on a log scale. ``history``: records with
+    ``epoch``, ``train_loss``, ``val_loss`` attributes (Trainer.history)."""
+    fig = go.Figure()
+    idx = downsample(len(history))
+    epochs = [history[i].epoch for i in idx]
+    for part, label in (("train", "training loss"), ("val", "validation loss")):
+        ys = [getattr(history[i], f"{part}_loss") for i in idx]
+        fig.add_scatter(x=epochs, y=ys, mode="lines+markers" if len(idx) < 30 else "lines",
+                        name=label, line=dict(color=COLORS[part]))
+    return _layout(fig, "Loss (mean squared error, scaled units)", height,
+                   xaxis_title="epoch", yaxis_title="loss", yaxis_type="log")
+
+
+def predictions_figure(x, truth: np.ndarray, predictions: dict, title: str, height: int = 320,
+                       y_label: str = "value") -> go.Figure:
+    """Truth and each model's one-step-ahead forecasts (first horizon step) over a part.
+
+    ``truth`` (N, h) and ``predictions[name]`` (N, h) are forecast targets in series units;
+    ``x`` (N,) the time of each window's first target.
+    """
+    fig = go.Figure()
+    idx = downsample(len(truth))
+    xs = np.asarray(x)[idx]
+    fig.add_scatter(x=xs, y=np.asarray(truth)[idx, 0], mode="lines", name="truth",
+                    line=dict(color=COLORS["truth"], width=2))
+    for name, pred in predictions.items():
+        fig.add_scatter(x=xs, y=np.asarray(pred)[idx, 0], mode="lines", name=name,
+                        line=dict(color=COLORS.get(name), width=1.5, dash=None if name == "rnn" else "dot"))
+    return _layout(fig, title, height, yaxis_title=y_label)
+
+
+def grad_figure(grad_history: list, height: int = 320) -> go.Figure:
+    """||dL/dh_t|| against the time step t for the most recent few records (log scale).
+
+    A line that falls steeply to the left is a vanishing gradient: early inputs barely
+    change what the network learns.
+    """
+    fig = go.Figure()
+    recent = grad_history[-4:]
+    for k, (epoch, norms) in enumerate(recent):
+        t = np.arange(1, len(norms) + 1)
+        fig.add_scatter(x=t, y=np.maximum(norms, 1e-30), mode="lines+markers", name=f"epoch {epoch}",
+                        opacity=0.35 + 0.65 * (k + 1) / len(recent))
+    return _layout(fig, "Gradient through time: ||∂L/∂hₜ|| per time step", height,
+                   xaxis_title="time step t (1 = oldest input)", yaxis_title="norm", yaxis_type="log")

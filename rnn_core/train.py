@@ -1,0 +1,306 @@
+"""The Trainer: trains a model in short, resumable chunks. Nothing in it draws or prints.
+
+Live training in a browser needs a loop that can stop after a fraction of a second and
+carry on later exactly where it left off, so :meth:`Trainer.run` takes a number of epochs
+or a time budget and returns. Two ``run(max_epochs=2)`` calls give the same history as
+one ``run(max_epochs=4)``: the shuffling generator and the optimizer state live here.
+
+Examples
+--------
+>>> from rnn_core import config, data, train
+>>> tr = train.Trainer(config.PRESETS["tiny"], data.load("sine", n=200, period=20))
+>>> _ = tr.run(max_epochs=2)
+>>> tr.status, len(tr.history)
+('paused', 2)
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from rnn_core import config as config_mod
+from rnn_core import diagnostics, models, windows
+from rnn_core._torch import torch
+from rnn_core.errors import ConfigError
+
+FINISHED = ("done", "diverged", "stopped_early")
+GRAD_PROBE_WINDOWS = 64  # windows used for the per-time-step gradient norms
+
+
+@dataclass
+class EpochRecord:
+    """What one epoch did. Losses are mean squared errors on the scaled targets."""
+
+    epoch: int
+    train_loss: float
+    val_loss: float
+    grad_norm: float  # mean over batches of the total gradient norm before clipping
+    grad_norm_clipped: float  # the same after clipping (equal when clipping is off)
+    seconds: float
+    lr: float
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _values_of(series) -> np.ndarray:
+    values = np.asarray(getattr(series, "values", series), dtype=np.float64)
+    if values.ndim != 1:
+        raise ConfigError("A series is one column of numbers.")
+    if len(values) > config_mod.MAX_SERIES_LENGTH:
+        raise ConfigError(
+            f"The series has {len(values):,} values; the app trains on at most "
+            f"{config_mod.MAX_SERIES_LENGTH:,}. Use a shorter slice."
+        )
+    return values
+
+
+class Trainer:
+    """Owns the model, the optimizer and the history of one training run.
+
+    Parameters
+    ----------
+    cfg : config.ExperimentConfig
+        Validated here; a value outside the limits raises ConfigError.
+    series : data.Series or 1-D array
+        The values to train on, split and scaled as ``cfg.window`` says.
+
+    Attributes
+    ----------
+    status : str
+        "ready", "running", "paused", "done", "diverged" or "stopped_early".
+    history : list[EpochRecord]
+        One record per finished epoch.
+    grad_history : list[tuple[int, np.ndarray]]
+        (epoch, ||dL/dh_t|| for t = 1..T) every ``cfg.train.grad_every`` epochs.
+    message : str
+        A sentence for the user about why training stopped (empty while it goes on).
+    """
+
+    def __init__(self, cfg: config_mod.ExperimentConfig, series):
+        self.cfg = config_mod.validate(cfg)
+        self.series = series
+        self.values = _values_of(series)
+        self.prepared = windows.prepare(self.values, cfg.window)
+        w, m, t = cfg.window, cfg.model, cfg.train
+
+        self._tensors = {
+            part: (torch.tensor(p.X), torch.tensor(p.Y))
+            for part, p in (("train", self.prepared.train), ("val", self.prepared.val), ("test", self.prepared.test))
+        }
+        torch.manual_seed(t.seed)
+        self.model = models.build_model(m, w.mode, w.lookback, w.horizon)
+        self._generator = torch.Generator().manual_seed(t.seed)
+        self.lr = float(t.lr)
+        self.optimizer = self._make_optimizer()
+        self.history: list[EpochRecord] = []
+        self.grad_history: list[tuple[int, np.ndarray]] = []
+        self.status = "ready"
+        self.message = ""
+        self.diverged_epoch: int | None = None
+        self.best_epoch: int | None = None
+        self._best_val = math.inf
+        self._best_state = None
+        self._last_good = self._snapshot()
+
+    # -- set-up -------------------------------------------------------------------------
+    def _make_optimizer(self):
+        params = [p for p in self.model.parameters() if p.requires_grad]
+        if self.cfg.train.optimizer == "sgd":
+            return torch.optim.SGD(params, lr=self.lr, momentum=self.cfg.train.momentum)
+        return torch.optim.Adam(params, lr=self.lr)
+
+    def _snapshot(self) -> dict:
+        return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+
+    # -- public API ---------------------------------------------------------------------
+    @property
+    def epoch(self) -> int:
+        """Epochs finished so far."""
+        return len(self.history)
+
+    @property
+    def epochs_total(self) -> int:
+        return self.cfg.train.epochs
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+    def set_lr(self, lr: float) -> None:
+        """Change the learning rate between chunks; the model and optimizer state stay."""
+        if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
+            raise ConfigError(f"The learning rate must be a positive number (got {lr!r}).")
+        self.lr = float(lr)
+        for group in self.optimizer.param_groups:
+            group["lr"] = self.lr
+
+    def run(self, max_epochs: int | None = None, budget_s: float | None = None) -> list[EpochRecord]:
+        """Train at most ``max_epochs`` more epochs, or until ``budget_s`` seconds are spent.
+
+        Never goes past ``cfg.train.epochs``. At least one epoch runs per call when any is
+        left. With neither argument, trains to the end. Returns the new records.
+        """
+        if self.finished:
+            return []
+        left = self.epochs_total - self.epoch
+        if max_epochs is not None:
+            left = min(left, max(0, int(max_epochs)))
+        start = time.perf_counter()
+        new: list[EpochRecord] = []
+        self.status = "running"
+        while left > 0:
+            record = self._epoch()
+            if record is None:  # diverged
+                break
+            new.append(record)
+            left -= 1
+            if self._check_patience():
+                break
+            if budget_s is not None and time.perf_counter() - start >= budget_s:
+                break
+        if self.status == "running":
+            self.status = "paused" if self.epoch < self.epochs_total else "done"
+            if self.status == "done":
+                self._finish_done()
+        return new
+
+    def step(self) -> list[EpochRecord]:
+        """Exactly one epoch (the UI's Step button)."""
+        return self.run(max_epochs=1)
+
+    def predict(self, part: str = "val") -> np.ndarray:
+        """The model's forecasts for one part's windows, in the series' units, shape (N, horizon).
+
+        For seq2seq windows these are the last time step's horizon values, the ones that
+        line up with ``prepared.<part>.targets``.
+        """
+        X, _ = self._tensors[part]
+        y = self._forward_eval(X)
+        if self.cfg.window.mode == "seq2seq":
+            y = y[:, -1, :]
+        return self.prepared.scaler.inverse(y.reshape(len(y), -1).astype(np.float64))
+
+    def targets(self, part: str = "val") -> np.ndarray:
+        """The forecast targets of one part in the series' units, shape (N, horizon)."""
+        return getattr(self.prepared, part).targets
+
+    def history_frame(self):
+        """The history as a pandas DataFrame (one row per epoch)."""
+        import pandas as pd
+
+        columns = list(EpochRecord.__dataclass_fields__)
+        return pd.DataFrame([r.as_dict() for r in self.history], columns=columns)
+
+    # -- one epoch ----------------------------------------------------------------------
+    def _forward_eval(self, X) -> np.ndarray:
+        was_training = self.model.training
+        self.model.eval()
+        with torch.no_grad():
+            out = self.model(X).numpy()
+        self.model.train(was_training)
+        return out
+
+    def _epoch(self) -> EpochRecord | None:
+        t0 = time.perf_counter()
+        X, Y = self._tensors["train"]
+        n, bs, clip = len(X), self.cfg.train.batch_size, self.cfg.train.clip
+        params = [p for p in self.model.parameters() if p.requires_grad]
+        order = torch.randperm(n, generator=self._generator)
+        self.model.train()
+        loss_sum = torch.zeros(())
+        norm_sum = torch.zeros(())
+        clipped_sum = torch.zeros(())
+        batches = 0
+        for start in range(0, n, bs):
+            idx = order[start:start + bs]
+            xb, yb = X[idx], Y[idx]
+            self.optimizer.zero_grad(set_to_none=True)
+            loss = torch.nn.functional.mse_loss(self.model(xb), yb)
+            loss.backward()
+            # clip_grad_norm_ returns the norm before clipping; with max_norm=inf it only measures
+            norm = torch.nn.utils.clip_grad_norm_(params, clip if clip is not None else math.inf)
+            self.optimizer.step()
+            loss_sum += loss.detach() * len(idx)
+            norm_sum += norm
+            clipped_sum += norm if clip is None else torch.clamp(norm, max=clip)
+            batches += 1
+        train_loss = float(loss_sum) / n
+        if not math.isfinite(train_loss) or not self._weights_finite():
+            self._diverge()
+            return None
+        val_loss = self._val_loss()
+        epoch = self.epoch + 1
+        if epoch % self.cfg.train.grad_every == 0 or epoch == 1:
+            self._record_grad_norms(epoch)
+        record = EpochRecord(
+            epoch=epoch,
+            train_loss=train_loss,
+            val_loss=val_loss,
+            grad_norm=float(norm_sum) / batches,
+            grad_norm_clipped=float(clipped_sum) / batches,
+            seconds=time.perf_counter() - t0,
+            lr=self.lr,
+        )
+        self.history.append(record)
+        self._last_good = self._snapshot()
+        return record
+
+    def _val_loss(self) -> float:
+        X, Y = self._tensors["val"]
+        self.model.eval()
+        with torch.no_grad():
+            loss = float(torch.nn.functional.mse_loss(self.model(X), Y))
+        self.model.train()
+        return loss
+
+    def _weights_finite(self) -> bool:
+        return all(bool(torch.isfinite(p).all()) for p in self.model.parameters())
+
+    def _record_grad_norms(self, epoch: int) -> None:
+        if self.cfg.model.cell == "mlp":
+            return
+        X, Y = self._tensors["train"]
+        norms = diagnostics.hidden_grad_norms(self.model, X[-GRAD_PROBE_WINDOWS:], Y[-GRAD_PROBE_WINDOWS:])
+        self.grad_history.append((epoch, norms))
+
+    # -- endings ------------------------------------------------------------------------
+    def _diverge(self) -> None:
+        self.model.load_state_dict(self._last_good)
+        self.optimizer = self._make_optimizer()  # its moments are non-finite too
+        self.status = "diverged"
+        self.diverged_epoch = self.epoch + 1
+        self.message = (
+            f"Training diverged in epoch {self.diverged_epoch}: the loss stopped being a finite number. "
+            f"The weights from epoch {self.epoch} are kept. Try a smaller learning rate or turn on "
+            "gradient clipping."
+        )
+
+    def _check_patience(self) -> bool:
+        """Track the best validation loss; stop early once it has not improved for `patience` epochs."""
+        record = self.history[-1]
+        if record.val_loss < self._best_val:
+            self._best_val = record.val_loss
+            self.best_epoch = record.epoch
+            self._best_state = self._last_good
+        patience = self.cfg.train.patience
+        if patience is None or record.epoch - self.best_epoch < patience:
+            return False
+        self.model.load_state_dict(self._best_state)
+        self.status = "stopped_early"
+        self.message = (
+            f"Stopped early after epoch {record.epoch}: the validation loss had not improved for "
+            f"{patience} epochs. The weights from the best epoch ({self.best_epoch}) are restored."
+        )
+        return True
+
+    def _finish_done(self) -> None:
+        if self.cfg.train.patience is not None and self._best_state is not None:
+            self.model.load_state_dict(self._best_state)
+            self.message = f"Finished all {self.epochs_total} epochs; kept the best epoch ({self.best_epoch})."
+        else:
+            self.message = f"Finished all {self.epochs_total} epochs."

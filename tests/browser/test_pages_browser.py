@@ -1,0 +1,61 @@
+"""Every page opened directly by its URL in Chromium, and the Train flow clicked through."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from tests.browser.conftest import exceptions, screenshot, wait_ready
+
+PAGES = ["", "Sequence_data", "Windows", "Recurrent_layer", "Train"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", PAGES)
+def test_page_opens_by_url_without_exception(server, page, path):
+    started = time.perf_counter()
+    page.goto(f"{server}/{path}")
+    wait_ready(page)
+    painted = time.perf_counter() - started
+    main = page.get_by_test_id("stMain")
+    assert main.locator("h1").count() >= 1, "every page has a title"
+    assert exceptions(page) == []
+    screenshot(page, f"page_{path or 'home'}")
+    print(f"{path or 'home'} painted in {painted:.2f} s")
+
+
+def _epoch(page) -> int:
+    text = page.get_by_test_id("stMain").get_by_text(re.compile(r"Epoch \d+ of \d+")).first.inner_text()
+    return int(re.search(r"Epoch (\d+) of", text).group(1))
+
+
+@pytest.mark.browser
+def test_train_start_pause_resume(server, page):
+    page.goto(f"{server}/Train")
+    wait_ready(page)
+    main = page.get_by_test_id("stMain")
+    clicked = time.perf_counter()
+    main.get_by_role("button", name=re.compile("Start")).click()
+    main.get_by_test_id("stPlotlyChart").first.wait_for(state="visible", timeout=15_000)
+    first_point = time.perf_counter() - clicked
+    page.wait_for_function(
+        "() => /Epoch ([3-9]|\\d\\d+) of/.test(document.querySelector(\"[data-testid='stMain']\").innerText)",
+        timeout=20_000)
+    assert exceptions(page) == []
+    screenshot(page, "train_running")
+
+    main.get_by_role("button", name=re.compile("Pause")).click()
+    main.get_by_role("button", name=re.compile("Resume")).wait_for(timeout=10_000)
+    wait_ready(page)
+    held = _epoch(page)
+    time.sleep(1.5)
+    assert _epoch(page) == held, "Pause holds the epoch count"
+
+    main.get_by_role("button", name=re.compile("Resume")).click()
+    page.wait_for_function(
+        f"() => {{ const m = /Epoch (\\d+) of/.exec(document.querySelector(\"[data-testid='stMain']\").innerText);"
+        f" return m && +m[1] > {held}; }}", timeout=20_000)
+    assert exceptions(page) == []
+    print(f"first loss point visible {first_point:.2f} s after Start")

@@ -1,0 +1,55 @@
+"""experiment.run: every model scored on identical test targets, in the series' units."""
+
+import numpy as np
+import pytest
+
+from rnn_core import baselines, config, data, experiment
+
+
+@pytest.fixture(scope="module")
+def tiny_result():
+    return experiment.run(config.PRESETS["tiny"])
+
+
+def test_every_baseline_is_scored(tiny_result):
+    assert set(tiny_result.metrics) == {"rnn", "naive", "seasonal_naive", "arima"}
+    for scores in tiny_result.metrics.values():
+        assert set(scores) >= {"mae", "rmse", "mase"}
+        assert all(np.isfinite(v) for v in scores.values())
+    assert tiny_result.train_seconds > 0
+    assert tiny_result.arima_order is not None
+
+
+def test_all_models_forecast_the_same_targets(tiny_result):
+    res = tiny_result
+    values = res.trainer.values
+    assert all(p.shape == res.targets.shape for p in res.predictions.values())
+    np.testing.assert_array_equal(res.targets[:, 0], values[res.origins])
+    # naive repeats the last value observed before each origin
+    np.testing.assert_array_equal(res.predictions["naive"][:, 0], values[res.origins - 1])
+    # the rnn's scores are recomputable from what the result holds
+    mae = np.mean(np.abs(res.predictions["rnn"] - res.targets))
+    assert res.metrics["rnn"]["mae"] == pytest.approx(mae)
+
+
+def test_arima_uses_the_training_part_only(tiny_result):
+    res = tiny_result
+    a = res.trainer.prepared.a
+    search, fit = experiment.arima_for(res.trainer.values[:a])
+    assert fit.order == res.arima_order
+    first = res.origins[0]
+    expected = fit.results.apply(res.trainer.values[:first]).forecast(1)
+    np.testing.assert_allclose(res.predictions["arima"][0], np.asarray(expected), rtol=1e-6)
+
+
+def test_mlp_is_scored_as_the_rnn_entry():
+    cfg = config.PRESETS["tiny"].replace(model={"cell": "mlp"})
+    res = experiment.run(cfg, arima=False)
+    assert "rnn" in res.metrics and "arima" not in res.metrics
+
+
+def test_series_can_be_passed_in():
+    series = data.load("sine", n=150, period=15)
+    res = experiment.run(config.PRESETS["tiny"], series=series, arima=False)
+    assert len(res.trainer.values) == 150
+    assert baselines is not None

@@ -1,0 +1,77 @@
+"""AppTest: the Train page trains in ticks, pauses, resets, and shows messages instead of tracebacks."""
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "4_Train.py")
+
+
+def _epoch(at) -> int:
+    texts = [p.proto.text for p in at.get("progress")]
+    assert texts, "the progress bar is shown"
+    return int(re.search(r"Epoch (\d+) of", texts[0]).group(1))
+
+
+@pytest.fixture
+def at():
+    app = AppTest.from_file(PAGE, default_timeout=60)
+    app.run()
+    assert not app.exception
+    return app
+
+
+def test_start_ticks_grow_the_history_pause_holds_reset_clears(at):
+    assert _epoch(at) == 0
+    at.button(key="start_pause").click().run()
+    first = _epoch(at)
+    assert first >= 1
+    at.run()
+    second = _epoch(at)
+    assert second > first, "each tick trains a chunk"
+    assert at.get("plotly_chart"), "the loss chart is drawn"
+
+    at.button(key="start_pause").click().run()  # pause
+    held = _epoch(at)
+    at.run()
+    at.run()
+    assert _epoch(at) == held
+
+    at.button(key="step").click().run()
+    assert _epoch(at) == held + 1
+
+    at.button(key="reset").click().run()
+    assert _epoch(at) == 0
+    assert not at.exception
+
+
+def test_training_to_the_end_scores_against_baselines(at):
+    at.slider(key="epochs").set_value(3).run()
+    at.button(key="start_pause").click().run()
+    for _ in range(5):
+        at.run()
+    assert _epoch(at) == 3
+    assert not at.exception
+    tables = at.dataframe
+    assert len(tables) >= 1
+    models = [str(i) for i in tables[0].value.index]
+    assert any(m.startswith("RNN") for m in models) and any("naive" in m for m in models)
+    assert any("ARIMA" in m for m in models)
+
+
+def test_lookback_longer_than_series_is_a_message(at):
+    at.selectbox(key="dataset").set_value("collatz").run()
+    at.slider(key="lookback").set_value(150).run()
+    assert not at.exception
+    assert any("lookback" in e.value.lower() or "window" in e.value.lower() for e in at.error)
+
+
+def test_diverging_preset_says_diverged(at):
+    at.selectbox(key="preset").set_value("diverging_lr").run()
+    at.button(key="start_pause").click().run()
+    for _ in range(4):
+        at.run()
+    assert not at.exception
+    assert any("diverged" in e.value for e in at.error)

@@ -1,0 +1,248 @@
+"""Windows, the chronological split and the scaler: the lecture's tables and no leakage."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+
+from rnn_core import windows as W
+from rnn_core.config import WindowConfig
+from rnn_core.errors import ConfigError, DataError
+
+TEN = np.arange(10.0)
+
+# The lecture's table (values 0..9, lookback 3): mode, horizon, first target, number of windows.
+LECTURE_ROWS = [
+    ("next", 1, [3], 7),
+    ("multi", 2, [3, 4], 6),
+    ("seq2seq", 1, [[1], [2], [3]], 7),
+    ("seq2seq", 2, [[1, 2], [2, 3], [3, 4]], 6),
+    ("seq2seq", 3, [[1, 2, 3], [2, 3, 4], [3, 4, 5]], 5),
+]
+
+
+@pytest.mark.parametrize("mode, horizon, first_target, count", LECTURE_ROWS)
+def test_lecture_table(mode, horizon, first_target, count):
+    X, Y = W.make_windows(TEN, lookback=3, horizon=horizon, mode=mode)
+    assert X[0, :, 0].tolist() == [0, 1, 2]
+    assert Y[0].tolist() == first_target
+    assert len(X) == len(Y) == count == 10 - 3 - horizon + 1
+    assert X.dtype == Y.dtype == np.float64
+
+
+def test_next_windows_end_with_the_last_value():
+    X, Y = W.make_windows(TEN, 3)
+    assert X.shape == (7, 3, 1) and Y.shape == (7, 1)
+    assert X[-1, :, 0].tolist() == [6, 7, 8] and Y[-1].tolist() == [9]
+
+
+@pytest.mark.parametrize("mode, horizon", [("next", 1), ("multi", 4), ("seq2seq", 1), ("seq2seq", 3)])
+def test_every_window_is_the_series_itself(mode, horizon):
+    n, L = 23, 5
+    X, Y = W.make_windows(np.arange(n), L, horizon, mode)
+    N = n - L - horizon + 1
+    assert X.shape == (N, L, 1)
+    assert Y.shape == ((N, L, horizon) if mode == "seq2seq" else (N, horizon))
+    assert Y.max() == n - 1                      # the last value is used, nothing past it
+    for i in range(N):
+        assert X[i, :, 0].tolist() == list(range(i, i + L))
+        if mode == "seq2seq":
+            for t in range(L):                   # step t predicts its own next h values
+                assert Y[i, t].tolist() == list(range(i + t + 1, i + t + 1 + horizon))
+        else:
+            assert Y[i].tolist() == list(range(i + L, i + L + horizon))
+
+
+def test_windows_are_copies_not_views():
+    v = np.arange(10.0)
+    X, Y = W.make_windows(v, 3)
+    X[0, 0, 0] = 99.0
+    Y[0, 0] = 99.0
+    assert v[0] == 0 and v[3] == 3 and X.flags.c_contiguous
+    part = W.prepare(np.arange(100.0), WindowConfig(lookback=1)).train
+    assert all(a.flags.writeable and a.flags.owndata for a in (part.X, part.Y, part.targets))
+
+
+@pytest.mark.parametrize(
+    "kwargs, error",
+    [
+        (dict(lookback=0), ConfigError),
+        (dict(lookback=3, horizon=0, mode="multi"), ConfigError),
+        (dict(lookback=3, mode="sideways"), ConfigError),
+        (dict(lookback=3, horizon=2, mode="next"), ConfigError),
+        (dict(lookback=2.5), ConfigError),
+        (dict(lookback=9, horizon=2, mode="multi"), DataError),
+    ],
+)
+def test_bad_window_settings(kwargs, error):
+    with pytest.raises(error):
+        W.make_windows(TEN, **kwargs)
+
+
+def test_too_short_message_gives_numbers():
+    with pytest.raises(DataError, match=r"5 values.*3 \+ 4 = 7"):
+        W.make_windows(np.arange(5.0), 3, 4, "multi")
+
+
+@pytest.mark.parametrize("bad", [[1.0, np.nan, 3.0, 4.0, 5.0], np.ones((3, 3)), ["a", "b"]])
+def test_bad_values_raise_data_error(bad):
+    with pytest.raises(DataError):
+        W.make_windows(bad, 1)
+
+
+def test_origins_and_split_bounds():
+    assert W.window_origins(10, 3, 1).tolist() == [3, 4, 5, 6, 7, 8, 9]
+    assert W.window_origins(10, 3, 3).tolist() == [3, 4, 5, 6, 7]
+    assert len(W.window_origins(4, 3, 2)) == 0
+    assert W.split_bounds(1000, (0.7, 0.15)) == (700, 850)
+    assert W.split_bounds(28, (0.7, 0.15)) == (19, 23)
+
+
+def test_as_forecasts_keeps_the_last_step():
+    X, Y = W.make_windows(TEN, 3, 2, "seq2seq")
+    assert W.as_forecasts(Y, "seq2seq")[0].tolist() == [3, 4]
+    X, Y = W.make_windows(TEN, 3, 1, "next")
+    assert W.as_forecasts(Y, "next").shape == (7, 1)
+
+
+# ---------------------------------------------------------------- scaler
+
+@pytest.mark.parametrize("kind", ["none", "minmax", "standard"])
+def test_scaler_round_trip(kind):
+    rng = np.random.default_rng(0)
+    train = rng.normal(5, 3, size=50)
+    s = W.Scaler.fit(kind, train)
+    x = rng.normal(0, 100, size=(4, 6, 2))
+    assert s.transform(x).shape == x.shape
+    np.testing.assert_allclose(s.inverse(s.transform(x)), x, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(s.transform(x), (x - s.shift) / s.scale)
+
+
+def test_scaler_statistics():
+    s = W.Scaler.fit("minmax", [2.0, 4.0, 10.0])
+    assert (s.shift, s.scale) == (2.0, 8.0)
+    assert s.transform([2.0, 10.0]).tolist() == [0.0, 1.0]
+    s = W.Scaler.fit("standard", [1.0, 3.0])
+    assert (s.shift, s.scale) == (2.0, 1.0)
+    assert s.describe() == "standard: mean 2, std 1, fitted on 2 training values"
+    assert W.Scaler.fit("minmax", [0.0, 5.0]).describe().startswith("minmax: min 0, max 5")
+    assert (W.Scaler.fit("none", [7.0]).shift, W.Scaler.fit("none", [7.0]).scale) == (0.0, 1.0)
+
+
+@pytest.mark.parametrize("kind", ["minmax", "standard"])
+def test_constant_training_part_raises(kind):
+    with pytest.raises(DataError, match="choose scaler none"):
+        W.Scaler.fit(kind, np.full(20, 3.0))
+    values = np.r_[np.full(70, 3.0), np.arange(30.0)]
+    with pytest.raises(DataError, match="All training values are equal"):
+        W.prepare(values, WindowConfig(lookback=5, scaler=kind))
+    W.prepare(values, WindowConfig(lookback=5, scaler="none"))  # "none" has nothing to divide by
+
+
+def test_unknown_scaler():
+    with pytest.raises(ConfigError):
+        W.Scaler.fit("robust", [1.0, 2.0])
+
+
+# ---------------------------------------------------------------- prepare
+
+@pytest.mark.parametrize("kind", ["minmax", "standard"])
+def test_scaler_never_sees_validation_or_test_values(kind):
+    rng = np.random.default_rng(1)
+    values = rng.normal(size=200)
+    cfg = WindowConfig(lookback=6, scaler=kind)
+    a, b = W.split_bounds(200, cfg.split)
+    huge = values.copy()
+    huge[a:] = 1e9 * np.arange(200 - a)          # outrageous validation and test values
+    p1, p2 = W.prepare(values, cfg), W.prepare(huge, cfg)
+    assert p1.scaler == p2.scaler == W.Scaler.fit(kind, values[:a])
+    np.testing.assert_array_equal(p1.train.X, p2.train.X)
+    np.testing.assert_array_equal(p1.train.Y, p2.train.Y)
+
+
+def test_prepare_shapes_and_units():
+    values = np.sin(np.arange(300) / 5) * 50 + 100
+    p = W.prepare(values, WindowConfig(lookback=12, horizon=3, mode="multi"))
+    assert (p.n, p.a, p.b, p.lookback, p.horizon, p.mode) == (300, 210, 255, 12, 3, "multi")
+    for part in (p.train, p.val, p.test):
+        assert part.X.dtype == part.Y.dtype == np.float32 and part.targets.dtype == np.float64
+        assert part.X.shape == (len(part), 12, 1) and part.Y.shape == (len(part), 3)
+        assert part.targets.shape == (len(part), 3)
+        np.testing.assert_allclose(W.inverse_targets(p, part.Y), part.targets, rtol=1e-5)
+    assert p.test.origins[-1] + 3 == 300              # the last window ends with the last value
+
+
+def test_inverse_targets_accepts_a_tensor():
+    from rnn_core._torch import torch
+
+    p = W.prepare(np.arange(100.0), WindowConfig(lookback=4))
+    y = torch.tensor(p.test.Y, requires_grad=True) * 1.0
+    np.testing.assert_allclose(W.inverse_targets(p, y), p.test.targets, rtol=1e-5)
+
+
+def test_too_short_series_gives_a_friendly_message():
+    with pytest.raises(DataError, match=r"With 28 values and lookback 24, the training part \(first 70%, 19 values\)"):
+        W.prepare(np.arange(28.0), WindowConfig(lookback=24))
+    # enough history, but the 10% test part is shorter than the horizon
+    with pytest.raises(DataError, match=r"test part \(last 10%, 7 values\).*shorter than the horizon"):
+        W.prepare(np.arange(60.0), WindowConfig(lookback=2, horizon=8, mode="multi", split=(0.6, 0.3)))
+
+
+def test_bad_split_raises_config_error():
+    with pytest.raises(ConfigError):
+        W.prepare(np.arange(100.0), WindowConfig(split=(0.8, 0.3)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    n=st.integers(8, 400),
+    lookback=st.integers(1, 30),
+    horizon=st.integers(1, 8),
+    mode=st.sampled_from(["next", "multi", "seq2seq"]),
+    train=st.floats(0.3, 0.8),
+    val=st.floats(0.05, 0.3),
+    scaler=st.sampled_from(["none", "minmax", "standard"]),
+)
+def test_no_target_leaks_across_the_split(n, lookback, horizon, mode, train, val, scaler):
+    if mode == "next":
+        horizon = 1
+    if train + val >= 0.95:
+        val = 0.95 - train
+    cfg = WindowConfig(lookback=lookback, horizon=horizon, mode=mode, scaler=scaler, split=(train, val))
+    values = np.arange(n, dtype=np.float64)          # each value is its own index
+    a, b = W.split_bounds(n, cfg.split)
+    try:
+        p = W.prepare(values, cfg)
+    except DataError as exc:
+        event("refused: a part has no room")
+        assert "no room for a window" in str(exc)
+        # It refused only because some part really has no admissible origin.
+        o = W.window_origins(n, lookback, horizon)
+        assert min(np.sum(o + horizon <= a), np.sum((o >= a) & (o + horizon <= b)), np.sum(o >= b)) == 0
+        return
+    assert p.scaler == W.Scaler.fit(scaler, values[:a])
+    all_origins = W.window_origins(n, lookback, horizon)
+    for part, lo, hi in ((p.train, 0, a), (p.val, a, b), (p.test, b, n)):
+        o = part.origins
+        assert len(o) >= 1
+        assert np.all(o >= lo) and np.all(o + horizon <= hi)       # all targets inside the part
+        # and no admissible window was dropped
+        assert o.tolist() == all_origins[(all_origins >= lo) & (all_origins + horizon <= hi)].tolist()
+        np.testing.assert_array_equal(part.targets, o[:, None] + np.arange(horizon))
+        idx_x = np.rint(p.scaler.inverse(part.X[:, :, 0])).astype(int)
+        np.testing.assert_array_equal(idx_x, o[:, None] - lookback + np.arange(lookback))
+        idx_y = np.rint(p.scaler.inverse(part.Y)).astype(int)
+        assert idx_y.max() < hi                                  # seq2seq: every step's targets too
+        np.testing.assert_array_equal(W.as_forecasts(idx_y, mode), part.targets)
+    assert p.train.origins.max() + horizon <= a <= p.val.origins.min()
+    assert p.val.origins.max() + horizon <= b <= p.test.origins.min()
+
+
+def test_prepare_is_deterministic_and_leaves_the_config_alone():
+    cfg = WindowConfig(lookback=5, horizon=2, mode="seq2seq")
+    values = np.cos(np.arange(120.0))
+    p1, p2 = W.prepare(values, cfg), W.prepare(values, dataclasses.replace(cfg))
+    np.testing.assert_array_equal(p1.val.Y, p2.val.Y)
+    assert p1.val.Y.shape == (len(p1.val), 5, 2)

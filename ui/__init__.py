@@ -1,0 +1,1 @@
+"""The only code besides pages/ that imports streamlit: page setup, widgets, caching, live training."""

@@ -1,0 +1,150 @@
+"""Streamlit helpers of the Recurrent layer page: cached demos, the short-input widgets,
+tables, and the page's Explore prompts.
+
+The demos are cached on plain values (a config dataclass, arrays, strings); the series is
+passed as ``_series`` so it is not hashed (the config's DataConfig already names it).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from rnn_core import layer_lab
+from rnn_core.config import CELL_LABELS
+
+BIND = {"bind": "query-params", "persist_state": "session"}
+
+
+# ---------------------------------------------------------------- cached demos
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def saturation_pair(values: np.ndarray, activation: str, lookback: int) -> dict:
+    return layer_lab.saturation_pair(values, activation=activation, lookback=lookback)
+
+
+@st.cache_data(max_entries=16, show_spinner="Training a tiny RNN whose h₀ is learned…")
+def h0_options(cfg, _series) -> dict:
+    return layer_lab.h0_options(cfg, _series)
+
+
+@st.cache_data(max_entries=16, show_spinner="Training an MLP and an RNN on the same windows…")
+def compare(cfg, _series) -> dict:
+    return layer_lab.compare_ffn_rnn(cfg, _series)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def parameter_counts(lookback: int, cell: str, hidden_size: int) -> dict:
+    return layer_lab.parameter_counts(lookback, cell=cell, hidden_size=hidden_size)
+
+
+# ---------------------------------------------------------------- the short input
+
+def short_input(series) -> tuple[np.ndarray, np.ndarray, str, int]:
+    """Widgets for the unrolled input; returns (values as chosen, values fed to the cell, a note, seed).
+
+    Raises rnn_core's PlaygroundError on typed junk (the page shows it).
+    """
+    c = st.columns([1.3, 1, 1, 0.8, 0.8])
+    source = c[0].radio("Input", ("sequence", "typed"), key="unroll_source", horizontal=True, **BIND,
+                        format_func={"sequence": "from the sequence", "typed": "type my own"}.get)
+    length = c[1].slider("steps T", 2, layer_lab.MAX_UNROLL, 5, key="unroll_length", **BIND)
+    if source == "typed":
+        text = c[2].text_input("values", "1, 3, 2, 5, 4", key="unroll_values", **BIND,
+                               help=f"Up to {layer_lab.MAX_UNROLL} numbers, in the sequence's units.")
+        x = layer_lab.parse_values(text)
+    else:
+        start = c[2].slider("start at", 0, max(0, len(series) - length), 0, key="unroll_start", **BIND)
+        x = layer_lab.short_input(series.values, length, start)
+    scale = c[3].toggle("standardise", True, key="unroll_scale", **BIND,
+                        help="Subtract the training part's mean and divide by its std, as training does.")
+    seed = int(c[4].number_input("weight seed", 0, 999, 0, key="unroll_seed", **BIND))
+    if not scale:
+        return x, x, "raw values", seed
+    scaler = layer_lab.training_scaler(series.values)
+    return x, scaler.transform(x), f"standardised ({scaler.describe()})", seed
+
+
+# ---------------------------------------------------------------- tables
+
+def first_step_frame(step: dict) -> pd.DataFrame:
+    """One row per hidden unit: h₀, the two parts of the pre-activation, and h₁."""
+    return pd.DataFrame({"h₀": step["h0"], "W_ih x₁ + b_ih": step["input_part"],
+                         "W_hh h₀ + b_hh": step["recurrent_part"], "h₁": step["h1"]},
+                        index=[f"unit {k + 1}" for k in range(len(step["h1"]))]).round(3)
+
+
+def comparison_frame(result: dict) -> pd.DataFrame:
+    """The two networks side by side: size, training done and validation error."""
+    rows = result["rows"]
+    names = {"rnn": f"RNN ({CELL_LABELS[rows['rnn']['cell']]})", "mlp": "MLP (feed-forward)"}
+    return pd.DataFrame([{"network": names[k], "parameters": r["parameters"], "epochs": r["epochs"],
+                          "seconds": f"{r['seconds']:.2f}", "validation RMSE": f"{r['val_rmse']:.4g}",
+                          "validation MAE": f"{r['val_mae']:.4g}"} for k, r in rows.items()]).set_index("network")
+
+
+# ---------------------------------------------------------------- Explore prompts
+
+EXPLORE = {
+    "training": (
+        "❓ What kind of issues might arise during training?",
+        "Turn **standardise** off in the unrolled picture and pick **relu**: how big do the numbers in "
+        "h₅ get? Now pick **tanh** and read the share of flat slopes under *Saturation* for raw values. "
+        "Backpropagation through time multiplies one such factor per step: what happens to a product "
+        "of many numbers near 0, or many numbers above 1?",
+        "Gradients that **vanish** (saturated tanh units pass almost nothing back, and the product over "
+        "many steps shrinks fast) or **explode** (relu states and a recurrent weight that stretches grow "
+        "step after step). Remedies you can try on the Train page: scale the inputs, clip the gradient, "
+        "a careful initialisation, layer normalisation, or a gated cell (LSTM, GRU).",
+    ),
+    "limitations": (
+        "❓ What are some limitations of this approach?",
+        "Set **type my own** with 8 steps, note h₈, then change only the *first* number a lot. How much "
+        "does h₈ move? Everything the network remembers about the past must fit into these 3 numbers, "
+        "and each step has to wait for the one before it.",
+        "The memory is a fixed, small vector, so early inputs fade (the network \"forgets\"); the steps "
+        "run one after another, so long sequences are slow to train and cannot be spread over many "
+        "cores along time; and gradients must travel back through every step. Leaky and skip "
+        "connections, LSTMs and GRUs, and later attention, were invented for exactly these problems.",
+    ),
+    "t0": (
+        "❓ How can we deal with y₍ₜ₋₁₎ (or h₍ₜ₋₁₎) for t = 0?",
+        "Compare the two tables above: the input part W_ih x₁ + b_ih is the same in both; only the "
+        "recurrent part changes. Pick another sequence and see whether the learned h₀ moves.",
+        "Start from **zeros** (the usual default: the weights learn to live with it), **learn h₀** as "
+        "one more parameter vector trained with everything else, or **warm up**: run the network over a "
+        "few earlier values first and do not score those steps. In the lecture's form with ŷ fed back, "
+        "the same choices apply to ŷ₀ (zero, a learned value, or the first observed value).",
+    ),
+    "activation": (
+        "❓ What is different about RNNs that might influence the choice of activation function?",
+        "Switch the activation between **tanh** and **relu** and compare *largest |h|* for the raw "
+        "values. Then look at the unrolled picture with standardise off: does h grow from one step "
+        "to the next?",
+        "An RNN applies the same weights and the same activation again at every time step, so whatever "
+        "the activation does compounds over time. tanh is bounded, so h cannot blow up, but large inputs "
+        "push it into its flat ends where the gradient dies. relu never flattens for positive inputs but "
+        "is unbounded, so a state can grow step after step: it needs scaled inputs, a careful "
+        "initialisation (e.g. identity, the IRNN) or a small learning rate.",
+    ),
+    "normalise": (
+        "❓ How might we normalize sequence data?",
+        "Compare the two histograms: where does each one land on the tanh curve? Then pick the **Sine "
+        "wave** in the sidebar: why do the raw and standardised histograms look almost the same there?",
+        "Standardise (subtract the mean, divide by the standard deviation) or min-max scale, with the "
+        "numbers taken from the **training part only** so nothing leaks from the future. A series that "
+        "spans orders of magnitude (Collatz) may want a log first; a trend may want differencing. "
+        "Inside the network, layer normalisation rescales the pre-activations across features at every "
+        "step. The sine already lives in [-1, 1], so scaling changes little.",
+    ),
+}
+
+
+def explore(key: str) -> None:
+    """An Explore expander: an experiment to try on what is on screen, the answer behind a toggle."""
+    title, body, answer = EXPLORE[key]
+    with st.expander(f"Explore: {title}"):
+        st.markdown(body)
+        if st.toggle("Show an answer", key=f"answer_layer_{key}"):
+            st.markdown(answer)

@@ -1,0 +1,55 @@
+"""After training: scores against the baselines (cached) and the session's leaderboard."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from rnn_core import experiment
+from rnn_core.config import CELL_LABELS
+from rnn_core.train import Trainer
+
+LEADERBOARD = "leaderboard"
+
+
+@st.cache_data(max_entries=32, show_spinner="Fitting the naive and ARIMA baselines…")
+def baseline_forecasts(values_bytes: bytes, origins: tuple, horizon: int, train_end: int, period: int | None):
+    import numpy as np
+
+    values = np.frombuffer(values_bytes, dtype=np.float64)
+    return experiment.baseline_forecasts(values, np.asarray(origins), horizon, train_end, period=period)
+
+
+def evaluate(tr: Trainer) -> experiment.ExperimentResult:
+    p = tr.prepared
+    done = baseline_forecasts(tr.values.tobytes(), tuple(int(o) for o in p.test.origins), p.horizon, p.a,
+                              getattr(tr.series, "period", None))
+    return experiment.evaluate(tr, baselines_done=done)
+
+
+def metrics_table(result: experiment.ExperimentResult) -> pd.DataFrame:
+    table = result.metrics_frame()
+    table.index = [{"rnn": "RNN (" + CELL_LABELS[result.cfg.model.cell] + ")",
+                    "naive": "naive (last value)", "seasonal_naive": "seasonal naive",
+                    "arima": f"ARIMA{result.arima_order}" if result.arima_order else "ARIMA"}.get(i, i)
+                   for i in table.index]
+    return table
+
+
+def add_to_leaderboard(tr: Trainer, result: experiment.ExperimentResult) -> None:
+    """One row per finished run in this session (not shared with anyone else)."""
+    c = tr.cfg
+    row = {
+        "run": len(st.session_state.get(LEADERBOARD, [])) + 1,
+        "data": c.data.name, "mode": c.window.mode, "lookback": c.window.lookback,
+        "horizon": c.window.horizon, "cell": c.model.cell, "hidden_size": c.model.hidden_size,
+        "num_layers": c.model.num_layers, "lr": tr.lr, "epochs": tr.epoch, "status": tr.status,
+        **{f"{k} (rnn)": v for k, v in result.metrics["rnn"].items()},
+        "mase (naive)": result.metrics["naive"]["mase"],
+        "mase (arima)": result.metrics.get("arima", {}).get("mase"),
+    }
+    st.session_state.setdefault(LEADERBOARD, []).append(row)
+
+
+def leaderboard() -> pd.DataFrame:
+    return pd.DataFrame(st.session_state.get(LEADERBOARD, []))

@@ -1,0 +1,38 @@
+"""Page setup every page calls first, so each page works when opened directly by its URL."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import rnn_core._torch  # noqa: F401  - one torch thread for the whole server, set before any training
+
+# Pages in lecture order: (file, title, icon, one line on what it is for).
+PAGES = [
+    ("app.py", "Home", "🏠", "What this is and how to use it."),
+    ("pages/1_Sequence_data.py", "Sequence data", "📈",
+     "Pick a sequence or upload one; trends, seasonality and naive forecasts."),
+    ("pages/2_Windows.py", "Windows", "🪟",
+     "Cut a sequence into inputs and targets: next value, next n values, seq2seq; scaling."),
+    ("pages/3_Recurrent_layer.py", "The recurrent layer", "🔁",
+     "The equation and the code that runs it, unrolled through time; tanh vs relu; RNN vs MLP."),
+    ("pages/4_Train.py", "Train", "🏋️",
+     "Train a small RNN live, watch loss, predictions and gradients, compare with naive and ARIMA."),
+]
+
+
+def page_setup(title: str, icon: str = "🔁") -> None:
+    """Set the page config and the sidebar map. Call once, first, on every page."""
+    st.set_page_config(page_title=f"{title} · RNN Playground", page_icon=icon, layout="wide")
+    with st.sidebar:
+        st.caption("RNN Playground: learn recurrent networks by doing.")
+
+
+def page_map() -> None:
+    """Links to every page in lecture order, each with its one-line purpose."""
+    for path, title, icon, blurb in PAGES[1:]:
+        st.page_link(path, label=f"**{title}**: {blurb}", icon=icon)
+
+
+def show_error(err: Exception) -> None:
+    """A friendly message in the page instead of a traceback."""
+    st.error(str(err), icon="⚠️")

@@ -1,0 +1,103 @@
+"""The Train page's settings: widgets bound to the URL -> one validated ExperimentConfig.
+
+Each widget's key is the config field's own name, so the URL reads like the config
+(``?cell=lstm&hidden_size=64&lr=0.003``). A preset writes its values into these keys.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from rnn_core import config
+from rnn_core.config import ExperimentConfig
+
+BIND = {"bind": "query-params", "persist_state": "session"}
+
+
+def _flat(cfg: ExperimentConfig) -> dict:
+    """The widget values that show a config (0 stands for "off")."""
+    w, m, t = cfg.window, cfg.model, cfg.train
+    return {
+        "mode": w.mode, "lookback": w.lookback, "horizon": w.horizon, "scaler": w.scaler,
+        "cell": m.cell, "hidden_size": m.hidden_size, "num_layers": m.num_layers,
+        "activation": m.activation, "alpha": float(m.alpha), "skip": m.skip, "layer_norm": m.layer_norm,
+        "h0": m.h0, "init": m.init, "radius": float(m.radius or 0.0),
+        "optimizer": t.optimizer, "lr": float(t.lr), "batch_size": t.batch_size, "epochs": t.epochs,
+        "clip": float(t.clip or 0.0), "patience": int(t.patience or 0), "seed": t.seed,
+    }
+
+
+def _apply_preset() -> None:
+    name = st.session_state["preset"]
+    cfg = config.PRESETS[name]
+    st.session_state.update(_flat(cfg))
+    # the preset's dataset goes to the shared sequence picker
+    st.session_state["dataset"] = cfg.data.name
+    for key, value in cfg.data.params:
+        st.session_state[f"{cfg.data.name}_{key}"] = value
+
+
+def preset_picker() -> None:
+    names = [n for n in config.PRESETS if n != "tiny"]
+    st.selectbox("Preset", names, key="preset", on_change=_apply_preset, **BIND,
+                 format_func=lambda n: n.replace("_", " "),
+                 help="Known-good and known-bad set-ups; picking one sets every control below.")
+    st.caption(config.PRESET_REASONS[st.session_state.get("preset", "default")])
+
+
+def settings(data_cfg: config.DataConfig) -> ExperimentConfig:
+    """Draw every training control (in the current container) and return the config.
+
+    Raises ConfigError when the combination is outside rnn_core's limits (the page shows it).
+    """
+    d = _flat(config.PRESETS["default"])
+    with st.expander("Windows", expanded=True):
+        mode = st.selectbox("Window mode", config.MODES, index=config.MODES.index(d["mode"]), key="mode",
+                            format_func=config.MODE_LABELS.get, **BIND)
+        lookback = st.slider("lookback", 1, 200, d["lookback"], key="lookback", **BIND,
+                             help="How many past values the network reads per window.")
+        horizon = 1
+        if mode != "next":
+            horizon = st.slider("horizon", 1, 48, 5, key="horizon", **BIND, help="How many values to predict.")
+        scaler = st.selectbox("Scaler", config.SCALERS, index=config.SCALERS.index(d["scaler"]), key="scaler",
+                              **BIND, help="Fitted on the training part only.")
+    with st.expander("Model", expanded=True):
+        cell = st.selectbox("cell", config.CELLS, index=config.CELLS.index(d["cell"]), key="cell",
+                            format_func=config.CELL_LABELS.get, **BIND)
+        hidden_size = st.slider("hidden_size", 1, config.MAX_HIDDEN_SIZE, d["hidden_size"], key="hidden_size", **BIND)
+        num_layers = st.slider("num_layers", 1, config.MAX_NUM_LAYERS, d["num_layers"], key="num_layers", **BIND)
+        activation = d["activation"]
+        if cell in ("rnn", "leaky", "skip", "mlp"):
+            activation = st.radio("Activation", config.ACTIVATIONS, key="activation", horizontal=True, **BIND)
+        alpha = st.slider("Leaky α", 0.0, 0.95, d["alpha"], 0.05, key="alpha", **BIND) if cell == "leaky" else d["alpha"]
+        skip = st.slider("Skip length k", 2, 24, d["skip"], key="skip", **BIND) if cell == "skip" else d["skip"]
+        layer_norm, h0, init, radius = d["layer_norm"], d["h0"], d["init"], d["radius"]
+        if cell != "mlp":
+            layer_norm = st.toggle("Layer normalisation", d["layer_norm"], key="layer_norm", **BIND)
+            h0 = st.radio("Initial state h₀", config.H0_CHOICES, key="h0", horizontal=True, **BIND)
+            init = st.selectbox("Recurrent initialisation", config.INITS, key="init", **BIND)
+            radius = st.number_input("Spectral radius (0 = leave as initialised)", 0.0, 10.0, d["radius"], 0.1,
+                                     key="radius", **BIND)
+    with st.expander("Training", expanded=True):
+        optimizer = st.radio("Optimizer", config.OPTIMIZERS, key="optimizer", horizontal=True, **BIND)
+        lr = st.number_input("lr (learning rate)", min_value=1e-6, max_value=1e4, value=d["lr"], step=0.001,
+                             format="%g", key="lr", **BIND, help="You can change it while training runs.")
+        batch_size = st.select_slider("Batch size", [8, 16, 32, 64, 128, 256, 512], d["batch_size"],
+                                      key="batch_size", **BIND)
+        epochs = st.slider("Epochs", 1, 500, d["epochs"], key="epochs", **BIND)
+        clip = st.number_input("Gradient clipping (0 = off)", 0.0, 1000.0, d["clip"], 0.5, key="clip", **BIND)
+        patience = st.number_input("Early-stopping patience (0 = off)", 0, 500, d["patience"], 1,
+                                   key="patience", **BIND)
+        seed = st.number_input("Seed", 0, 2**31 - 1, d["seed"], 1, key="seed", **BIND)
+
+    cfg = ExperimentConfig(
+        data=data_cfg,
+        window=config.WindowConfig(lookback=int(lookback), horizon=int(horizon), mode=mode, scaler=scaler),
+        model=config.ModelConfig(cell=cell, hidden_size=int(hidden_size), num_layers=int(num_layers),
+                                 activation=activation, alpha=float(alpha), skip=int(skip),
+                                 layer_norm=bool(layer_norm), h0=h0, init=init, radius=float(radius) or None),
+        train=config.TrainConfig(epochs=int(epochs), batch_size=int(batch_size), lr=float(lr),
+                                 optimizer=optimizer, clip=float(clip) or None,
+                                 patience=int(patience) or None, seed=int(seed)),
+    )
+    return config.validate(cfg)
