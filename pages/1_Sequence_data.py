@@ -45,9 +45,9 @@ today = max(2, min(n - 1, round(n * today_pct / 100)))
 try:
     preds, scores = views.forecasts(values, today, period, ("naive", "seasonal_naive", *extra), one_step)
     st.plotly_chart(plots.past_future_figure(x, values, today, preds, f"{series.name}: what a naive forecast "
-                    "sees", y_label), key="past_future", use_container_width=True)
+                    "sees", y_label), key="past_future", width="stretch")
     scores.index = [plots.FORECAST_LABELS.get(i, i) for i in scores.index]
-    st.dataframe(scores.style.format("{:.4g}").highlight_min(axis=0, color="#bbf7d0"), use_container_width=True)
+    st.dataframe(scores.style.format("{:.4g}").highlight_min(axis=0, color="#bbf7d0"), width="stretch")
     st.caption(f"Errors over the {n - today:,} future values, in {y_label}. MASE divides the MAE by the naive "
                "one-step error on the past: below 1 beats the naive forecast." +
                ("" if period else " Seasonal naive needs a season length."))
@@ -72,17 +72,22 @@ try:
     if diff_on:
         work = views.differenced(values, lag)
         wx, label = x[n - len(work):], f"{series.name}, differenced (lag {lag})"
-    result = views.adf(work)
+    sv, sx = views.recent(work, wx)
+    if len(sv) < len(work):
+        st.caption(f"A long series: the test, STL and autocorrelations below look at its most recent "
+                   f"{len(sv):,} values (the statistics slow down steeply with length).")
+    result = views.adf(sv)
     show = st.success if result.stationary else st.warning
     show(f"**Augmented Dickey-Fuller test on {label}:** {result.verdict} "
          f"(statistic {result.statistic:.3g}, p-value {result.pvalue:.3g})", icon="🧪")
 except PlaygroundError as err:
     show_error(err)
+    sv, sx = work, wx
 
 window = st.slider("rolling window (steps)", 2, 400, 24, key="roll_window", **BIND)
 window = min(window, max(2, len(work) // 2))
 st.plotly_chart(plots.rolling_figure(wx, work, window, f"Rolling mean and spread: {label}", y_label),
-                key="rolling", use_container_width=True)
+                key="rolling", width="stretch")
 
 st.subheader("STL: trend + season + rest")
 if not period:
@@ -90,18 +95,19 @@ if not period:
             "trend, seasonal pattern and residual.")
 else:
     try:
-        parts = views.stl(work, period)
-        st.plotly_chart(plots.stl_figure(wx, parts, f"STL decomposition with period {period}"),
-                        key="stl", use_container_width=True)
+        lv, lx = views.recent(work, wx, views.stl_limit(period))
+        parts = views.stl(lv, period)
+        st.plotly_chart(plots.stl_figure(lx, parts, f"STL decomposition with period {period}"),
+                        key="stl", width="stretch")
     except PlaygroundError as err:
         show_error(err)
 
 st.subheader("Autocorrelation")
 nlags = st.slider("lags", 5, 200, 40, key="nlags", **BIND)
 try:
-    acf, pacf, band = views.acf_pacf(work, min(nlags, len(work) // 2 - 1))
+    acf, pacf, band = views.acf_pacf(sv, nlags)
     st.plotly_chart(plots.acf_figure(acf, pacf, band, f"How much each value resembles the one k steps before: "
-                                     f"{label}"), key="acf", use_container_width=True)
+                                     f"{label}"), key="acf", width="stretch")
     st.caption("Bars beyond the dashed band are correlations unlikely to be chance. A slowly fading ACF means a "
                "trend; peaks at the season length mean a cycle.")
 except PlaygroundError as err:

@@ -51,25 +51,29 @@ if values is None:
     st.stop()
 L = example_lookback if example else lookback
 try:
-    X, Y = views.make_windows(values, L, horizon, mode)
+    X, Y, N = views.first_windows(values, L, horizon, mode)
 except PlaygroundError as err:
     show_error(err)
     X = None
 if X is not None:
-    st.dataframe(views.window_table(X, Y, mode), hide_index=True, use_container_width=True, key="window_table")
-    st.caption(f"{len(X):,} windows from {len(values):,} values (showing the first {min(10, len(X))}); "
-               f"X {X.shape}, Y {Y.shape}." + (" Values shown as they are, before scaling." if not example else ""))
+    table = views.window_table(X, Y, mode)
+    st.dataframe(table, hide_index=True, width="stretch", key="window_table")
+    shape = ", ".join(str(d) for d in Y.shape[1:])
+    st.caption(f"{N:,} windows from {len(values):,} values (the first {len(X)} shown): X has shape "
+               f"({N}, {L}, 1), Y ({N}, {shape})." + ("" if example else " Values before scaling."))
     row = LECTURE.get((mode, horizon))
     if example and L == 3 and row:
-        st.success(f"Same as the lecture: `[0, 1, 2]` → `{row}`.", icon="✅")
+        same = (table.input[0], table.target[0]) == ("[0, 1, 2]", row)
+        (st.success if same else st.warning)(f"The lecture's row: `[0, 1, 2]` → `{row}`" +
+                                             (": the same." if same else ": different!"), icon="✅" if same else "❌")
 
     st.subheader("One window on the series")
-    i = st.slider("which window", 0, len(X) - 1, 0, key=f"window_index_{len(X)}") if len(X) > 1 else 0
+    i = st.slider("which window", 0, N - 1, 0, key=f"window_index_{N}") if N > 1 else 0
     left, right = st.columns([3, 2])
     left.plotly_chart(plots.window_figure(values, i, L, horizon, mode, f"Window {i}: inputs and targets"),
-                      key="window_chart", use_container_width=True)
+                      key="window_chart", width="stretch")
     right.plotly_chart(plots.supervision_figure(i, L, horizon, mode, "Which index each output learns"),
-                       key="supervision_chart", use_container_width=True)
+                       key="supervision_chart", width="stretch")
     right.caption("Rows: the time step reading that index. Columns: the outputs. An empty row is never "
                   "trained: " + ("every step gets targets in seq2seq." if mode == "seq2seq"
                                  else "only the last step's output meets the loss."))
@@ -79,22 +83,24 @@ views.explore(EXPLORE, "beyond")
 st.header("Split and scale")
 cfg = config.WindowConfig(lookback=int(L), horizon=int(horizon), mode=mode, scaler=scaler)
 try:
-    prepared = views.prepare(values, cfg)
+    split = views.split_summary(values, cfg)
 except PlaygroundError as err:
     show_error(err)
-    st.stop()
-a, b = prepared.a, prepared.b
-x = series.index if not example and series is not None else np.arange(len(values))
-st.plotly_chart(plots.split_figure(x, values, a, b, f"{name}: training, validation and test parts"),
-                key="split_chart", use_container_width=True)
-counts = st.columns(3)
-for col, part, label in zip(counts, ("train", "val", "test"), ("training", "validation", "test")):
-    col.metric(f"{label} windows", f"{len(getattr(prepared, part).X):,}")
-st.caption(f"Chronological split: targets of training windows lie in values[:{a}], validation in "
-           f"values[{a}:{b}], test in values[{b}:]. A later part borrows its first inputs from the part before.")
-st.plotly_chart(plots.histogram_figure(values, prepared.scaler.transform(values), a, b,
-                                       f"Scaler '{scaler}': values before and after"),
-                key="hist_chart", use_container_width=True)
-st.info(f"The scaler is fitted on the **training part only**, then applied unchanged to validation and test. "
-        f"{prepared.scaler.describe()}", icon="📏")
+    split = None
+if split is not None:
+    a, b, scaler_fit = split["a"], split["b"], split["scaler"]
+    x = series.index if not example and series is not None else np.arange(len(values))
+    st.plotly_chart(plots.split_figure(x, values, a, b, f"{name}: training, validation and test parts"),
+                    key="split_chart", width="stretch")
+    counts = st.columns(3)
+    for col, part, label in zip(counts, ("train", "val", "test"), ("training", "validation", "test")):
+        col.metric(f"{label} windows", f"{split['counts'][part]:,}")
+    st.caption(f"Chronological split: the targets of training windows lie in values[:{a}], validation in "
+               f"values[{a}:{b}], test in values[{b}:]. A later part reads its first inputs from the part "
+               "before: that is its past, not a leak.")
+    st.plotly_chart(plots.histogram_figure(values, scaler_fit.transform(values), a, b,
+                                           f"Scaler '{scaler}': values before and after"),
+                    key="hist_chart", width="stretch")
+    st.info(f"The scaler is fitted on the **training part only**, then applied unchanged to validation and "
+            f"test: {scaler_fit.describe()}.", icon="📏")
 views.explore(EXPLORE, "normalise")

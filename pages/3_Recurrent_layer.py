@@ -44,7 +44,7 @@ st.markdown("Unrolling draws the loop as a chain: one copy of the cell per step,
 try:
     x_raw, x_fed, note, seed = views.short_input(series)
     unrolled = layer_lab.unroll(layer_lab.demo_model(cell, 3, activation, seed), x_fed)
-    st.caption(f"Input fed to the cell: {note}.")
+    st.caption(f"Input {', '.join(f'{v:.4g}' for v in x_raw)}, fed to the cell as {note}.")
     st.plotly_chart(plots.unrolled_figure(unrolled.x, unrolled.h, unrolled.y_hat, unrolled.h0),
                     key="unrolled_chart", use_container_width=True)
     st.plotly_chart(plots.hidden_heatmap(unrolled.h), key="hidden_heatmap", use_container_width=True)

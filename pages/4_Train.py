@@ -32,17 +32,18 @@ with live_col:
     running = live.is_running()
     label = "⏸ Pause" if running else ("▶ Resume" if tr.epoch > 0 else "▶ Start")
     buttons[0].button(label, on_click=live.toggle_running, type="primary", disabled=tr.finished,
-                      use_container_width=True, key="start_pause")
+                      width="stretch", key="start_pause")
     buttons[1].button("⏭ Step one epoch", on_click=live.request_step, disabled=tr.finished,
-                      use_container_width=True, key="step")
-    buttons[2].button("↺ Reset", on_click=live.request_reset, use_container_width=True, key="reset")
+                      width="stretch", key="step")
+    buttons[2].button("↺ Reset", on_click=live.request_reset, width="stretch", key="reset")
     if not live.same_run(tr.cfg, cfg):
         st.warning("You changed settings since this run started: press **Reset** to train with them.")
 
     def draw(tr, note):
         if note:
             st.info(note, icon="⏳")
-        st.progress(tr.epoch / tr.epochs_total, text=f"Epoch {tr.epoch} of {tr.epochs_total} · {tr.status}")
+        status = "training…" if live.is_running() else tr.status.replace("_", " ")
+        st.progress(tr.epoch / tr.epochs_total, text=f"Epoch {tr.epoch} of {tr.epochs_total} · {status}")
         last = tr.history[-1] if tr.history else None
         m = st.columns(5)
         m[0].metric("training loss", f"{last.train_loss:.4g}" if last else "–")
@@ -59,14 +60,14 @@ with live_col:
         if not tr.history:
             st.caption("Press **Start**: the loss curve and the predictions appear here as the network learns.")
             return
-        st.plotly_chart(plots.loss_figure(tr.history), key="loss_chart", use_container_width=True)
+        st.plotly_chart(plots.loss_figure(tr.history), key="loss_chart", width="stretch")
         x = tr.series.index[tr.prepared.val.origins] if hasattr(tr.series, "index") else tr.prepared.val.origins
         st.plotly_chart(plots.predictions_figure(x, tr.targets("val"), {"rnn": tr.predict("val")},
                                                  "Validation part: truth vs the network's forecast",
                                                  y_label=getattr(tr.series, "unit", "") or "value"),
-                        key="pred_chart", use_container_width=True)
+                        key="pred_chart", width="stretch")
         if tr.grad_history:
-            st.plotly_chart(plots.grad_figure(tr.grad_history), key="grad_chart", use_container_width=True)
+            st.plotly_chart(plots.grad_figure(tr.grad_history), key="grad_chart", width="stretch")
 
     live.live_fragment(draw)
 
@@ -75,7 +76,7 @@ with live_col:
         try:
             result = results.evaluate(tr)
             st.dataframe(results.metrics_table(result).style.highlight_min(axis=0, color="#bbf7d0")
-                         .format("{:.4g}"), use_container_width=True)
+                         .format("{:.4g}"), width="stretch")
             st.caption("MAE and RMSE in the series' units; MASE < 1 beats the naive forecast on the training part.")
             for note in result.notes[1:] if tr.message else result.notes:
                 st.caption(f"ℹ️ {note}")
@@ -86,4 +87,4 @@ with live_col:
             show_error(err)
     if results.leaderboard().size:
         st.subheader("This session's runs")
-        st.dataframe(results.leaderboard(), hide_index=True, use_container_width=True)
+        st.dataframe(results.leaderboard(), hide_index=True, width="stretch")

@@ -19,10 +19,14 @@ import time
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from rnn_core.errors import ConfigError, DataError
+
+if TYPE_CHECKING:  # pandas loads inside the functions that build tables
+    import pandas as pd
 
 METHODS = ("naive", "seasonal_naive", "drift", "mean")
 
@@ -263,7 +267,7 @@ def _converged(res) -> bool:
 class OrderSearch:
     order: tuple
     aic: float
-    table: object            # pandas DataFrame: p, d, q, aic, converged; best first
+    table: pd.DataFrame      # p, d, q, aic, converged; best first
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -296,26 +300,34 @@ def select_order(train_values, max_p: int = 3, max_q: int = 3, d_values=(0, 1),
     max_p, max_q = _whole(max_p, 0, "max_p"), _whole(max_q, 0, "max_q")
     maxiter = _whole(maxiter, 1, "maxiter")
     t0, notes = time.perf_counter(), []
-    ds = sorted({int(d) for d in d_values})
-    if adf_screen and ds == [0, 1]:
-        adf = adf_test(v)
+    ds = sorted({_whole(d, 0, "d") for d in d_values})
+    if not ds or ds[-1] > 2:
+        raise ConfigError(f"d_values must be differencing orders between 0 and 2 (got {d_values!r}).")
+    try:
+        adf = adf_test(v) if adf_screen and ds == [0, 1] else None
+    except DataError:  # too short for the test: search every d
+        adf = None
+    if adf is not None:
         if adf.pvalue < 0.01:
             ds = [0]
             notes.append(f"The ADF test is clear (p = {adf.pvalue:.2g} < 0.01): stationary, so d = 1 was not tried.")
         elif adf.pvalue > 0.10:
             ds = [1]
             notes.append(f"The ADF test is clear (p = {adf.pvalue:.2g} > 0.10): a unit root, so d = 0 was not tried.")
-    rows, search_notes = [], []
+    rows, said = [], {}  # said: note -> the models it was said about
     for d in ds:
         for p in range(max_p + 1):
             for q in range(max_q + 1):
+                model_notes = []
                 try:
                     # low_memory and no parameter covariance: the same optimum and AIC, less work.
-                    res = _arima(v, (p, d, q), None, search_notes, f"ARIMA({p},{d},{q}): ",
+                    res = _arima(v, (p, d, q), None, model_notes,
                                  low_memory=True, cov_type="none", method_kwargs={"maxiter": maxiter})
                 except DataError:
                     notes.append(f"ARIMA({p},{d},{q}) could not be fitted and was skipped.")
                     continue
+                for note in model_notes:
+                    said.setdefault(note, []).append(f"({p},{d},{q})")
                 if np.isfinite(res.aic):
                     rows.append((p, d, q, float(res.aic), _converged(res)))
     if not rows:
@@ -324,8 +336,8 @@ def select_order(train_values, max_p: int = 3, max_q: int = 3, d_values=(0, 1),
 
     table = pd.DataFrame(rows, columns=["p", "d", "q", "aic", "converged"])
     table = table.sort_values("aic", ignore_index=True, kind="stable")
-    # Non-convergence is expected with a short maxiter and said once, in one note.
-    notes += [n for n in search_notes if "fully converged" not in n]
+    # Non-convergence is expected with a short maxiter and said once, below.
+    notes += [f"ARIMA{', '.join(models)}: {note}" for note, models in said.items() if "fully converged" not in note]
     slow = table[~table.converged]
     if len(slow):
         names = ", ".join(f"({r.p},{r.d},{r.q})" for r in slow.itertuples())

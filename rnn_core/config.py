@@ -209,9 +209,9 @@ def _preset(data: DataConfig, window: WindowConfig, model: ModelConfig, train: T
 PRESETS: dict[str, ExperimentConfig] = {
     "default": _preset(
         DataConfig("noisy_trend"),
-        WindowConfig(lookback=24, scaler="standard"),
+        WindowConfig(lookback=16, scaler="standard"),
         ModelConfig(cell="gru", hidden_size=32),
-        TrainConfig(epochs=60, batch_size=64, lr=0.01),
+        TrainConfig(epochs=60, batch_size=128, lr=0.01),
     ),
     "tiny": _preset(
         DataConfig("sine", (("n", 200), ("period", 20))),

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from rnn_core.config import MAX_HORIZON, MAX_LOOKBACK
 from rnn_core.errors import ConfigError, DataError
 
 MODES = ("next", "multi", "seq2seq")
@@ -237,6 +238,9 @@ def prepare(values, window_cfg) -> Prepared:
     """
     L, h, mode = window_cfg.lookback, window_cfg.horizon, window_cfg.mode
     _check_shape(L, h, mode)
+    if L > MAX_LOOKBACK or h > MAX_HORIZON:  # the app's hard limits, whatever a URL asks for
+        raise ConfigError(f"Lookback and horizon are limited to {MAX_LOOKBACK} and {MAX_HORIZON} "
+                          f"(got {L} and {h}).")
     v = _as_series(values)
     n = len(v)
     try:

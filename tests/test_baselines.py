@@ -170,11 +170,18 @@ def test_select_order_finds_the_ar2(ar2):
     assert d == 0 and p >= 2                            # AR(2) family, not differenced
     aic200 = table.query("p == 2 and d == 0 and q == 0").aic.iloc[0]
     assert search.aic <= aic200 < search.aic + 4        # the true order is (near-)best
-    assert list(table.columns) == ["p", "d", "q", "aic"]
+    assert list(table.columns) == ["p", "d", "q", "aic", "converged"]
     assert table.aic.is_monotonic_increasing and len(table) == 16
     assert any("ADF" in note for note in search.notes)  # d = 1 was ruled out by the ADF test
-    # the table's AIC is the one fit_arima gives for that order
+    # a converged search fit is exactly fit_arima's fit: the same AIC
+    assert table.converged.iloc[0]
     assert B.fit_arima(ar2, search.order).aic == pytest.approx(search.aic, abs=1e-6)
+
+
+def test_select_order_flags_unconverged_fits(ar2):
+    search = B.select_order(ar2[:300], max_p=3, max_q=3, maxiter=3)
+    assert not search.table.converged.all()
+    assert any("Not converged within 3 iterations" in note for note in search.notes)
 
 
 def test_select_order_differences_a_random_walk(walk):

@@ -10,7 +10,7 @@ import pytest
 
 from rnn_core import cells, data, layer_lab
 from rnn_core._torch import torch
-from rnn_core.config import DataConfig
+from rnn_core.config import PRESETS, DataConfig
 from rnn_core.errors import ConfigError, DataError
 
 
@@ -204,8 +204,9 @@ def test_compare_rejects_a_short_window_that_is_not_shorter(sine):
 
 
 def test_compare_is_quick_on_the_default_sequence():
-    series = data.load("collatz")
-    cfg = layer_lab.compare_config(DataConfig("collatz", (("start", 67),)))
+    default = PRESETS["default"].data  # the sequence every page opens with
+    series = data.load(default.name, **default.kwargs())
+    cfg = layer_lab.compare_config(default)
     layer_lab.compare_ffn_rnn(cfg, series)  # warm-up: first calls pay one-off costs
     start = time.perf_counter()
     result = layer_lab.compare_ffn_rnn(cfg, series)

@@ -8,7 +8,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from rnn_core import windows as W
-from rnn_core.config import WindowConfig
+from rnn_core.config import MAX_LOOKBACK, WindowConfig
 from rnn_core.errors import ConfigError, DataError
 
 TEN = np.arange(10.0)
@@ -195,6 +195,11 @@ def test_bad_split_raises_config_error():
         W.prepare(np.arange(100.0), WindowConfig(split=(0.8, 0.3)))
 
 
+def test_prepare_enforces_the_hard_limits():
+    with pytest.raises(ConfigError, match="limited"):
+        W.prepare(np.arange(5000.0), WindowConfig(lookback=MAX_LOOKBACK + 1))
+
+
 @settings(max_examples=150, deadline=None)
 @given(
     n=st.integers(8, 400),
@@ -246,3 +251,11 @@ def test_prepare_is_deterministic_and_leaves_the_config_alone():
     p1, p2 = W.prepare(values, cfg), W.prepare(values, dataclasses.replace(cfg))
     np.testing.assert_array_equal(p1.val.Y, p2.val.Y)
     assert p1.val.Y.shape == (len(p1.val), 5, 2)
+
+
+def test_prepare_on_a_bundled_dataset():
+    data = pytest.importorskip("rnn_core.data")
+    series = data.load("sine")
+    p = W.prepare(series.values, WindowConfig(lookback=8, horizon=2, mode="multi"))
+    assert min(len(p.train), len(p.val), len(p.test)) > 0
+    np.testing.assert_array_equal(p.test.targets[:, 0], series.values[p.test.origins])

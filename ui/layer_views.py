@@ -13,6 +13,7 @@ import streamlit as st
 
 from rnn_core import layer_lab
 from rnn_core.config import CELL_LABELS
+from rnn_core.errors import DataError
 
 BIND = {"bind": "query-params", "persist_state": "session"}
 
@@ -41,6 +42,14 @@ def parameter_counts(lookback: int, cell: str, hidden_size: int) -> dict:
 
 # ---------------------------------------------------------------- the short input
 
+def _slider(container, label: str, lo: int, hi: int, default: int, key: str) -> int:
+    """A slider whose range can shrink (a shorter sequence): a remembered value is clamped into it."""
+    if key in st.session_state:
+        st.session_state[key] = min(max(st.session_state[key], lo), hi)
+        return container.slider(label, lo, hi, key=key, **BIND)  # the value comes from the session
+    return container.slider(label, lo, hi, default, key=key, **BIND)
+
+
 def short_input(series) -> tuple[np.ndarray, np.ndarray, str, int]:
     """Widgets for the unrolled input; returns (values as chosen, values fed to the cell, a note, seed).
 
@@ -49,13 +58,17 @@ def short_input(series) -> tuple[np.ndarray, np.ndarray, str, int]:
     c = st.columns([1.3, 1, 1, 0.8, 0.8])
     source = c[0].radio("Input", ("sequence", "typed"), key="unroll_source", horizontal=True, **BIND,
                         format_func={"sequence": "from the sequence", "typed": "type my own"}.get)
-    length = c[1].slider("steps T", 2, layer_lab.MAX_UNROLL, 5, key="unroll_length", **BIND)
     if source == "typed":
-        text = c[2].text_input("values", "1, 3, 2, 5, 4", key="unroll_values", **BIND,
+        text = c[1].text_input("values", "1, 3, 2, 5, 4", key="unroll_values", **BIND,
                                help=f"Up to {layer_lab.MAX_UNROLL} numbers, in the sequence's units.")
         x = layer_lab.parse_values(text)
     else:
-        start = c[2].slider("start at", 0, max(0, len(series) - length), 0, key="unroll_start", **BIND)
+        longest = min(layer_lab.MAX_UNROLL, len(series))
+        if longest < 2:
+            raise DataError("This sequence is too short to unroll: it needs at least 2 values.")
+        length = _slider(c[1], "steps T", 2, longest, min(5, longest), "unroll_length")
+        last = len(series) - length
+        start = _slider(c[2], "start at", 0, last, 0, "unroll_start") if last > 0 else 0
         x = layer_lab.short_input(series.values, length, start)
     scale = c[3].toggle("standardise", True, key="unroll_scale", **BIND,
                         help="Subtract the training part's mean and divide by its std, as training does.")
@@ -89,8 +102,8 @@ def comparison_frame(result: dict) -> pd.DataFrame:
 EXPLORE = {
     "training": (
         "❓ What kind of issues might arise during training?",
-        "Turn **standardise** off in the unrolled picture and pick **relu**: how big do the numbers in "
-        "h₅ get? Now pick **tanh** and read the share of flat slopes under *Saturation* for raw values. "
+        "Pick **Collatz** in the sidebar, turn **standardise** off in the unrolled picture and pick "
+        "**relu**: how big do the numbers in h₅ get? Now pick **tanh** and read the share of flat slopes under *Saturation* for raw values. "
         "Backpropagation through time multiplies one such factor per step: what happens to a product "
         "of many numbers near 0, or many numbers above 1?",
         "Gradients that **vanish** (saturated tanh units pass almost nothing back, and the product over "
@@ -100,8 +113,8 @@ EXPLORE = {
     ),
     "limitations": (
         "❓ What are some limitations of this approach?",
-        "Set **type my own** with 8 steps, note h₈, then change only the *first* number a lot. How much "
-        "does h₈ move? Everything the network remembers about the past must fit into these 3 numbers, "
+        "Choose **type my own**, type 8 numbers, note h₈, then change only the *first* number a lot. How "
+        "much does h₈ move? Everything the network remembers about the past must fit into these 3 numbers, "
         "and each step has to wait for the one before it.",
         "The memory is a fixed, small vector, so early inputs fade (the network \"forgets\"); the steps "
         "run one after another, so long sequences are slow to train and cannot be spread over many "

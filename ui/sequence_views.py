@@ -6,6 +6,7 @@ meet a bad series lets rnn_core's PlaygroundError through for the page to show.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -18,8 +19,10 @@ from rnn_core import baselines, metrics, windows
 from rnn_core.config import WindowConfig
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
-FORECASTS = ("naive", "seasonal_naive", "drift", "mean")
-_FLAT = {"naive": baselines.naive_forecast, "drift": baselines.drift_forecast, "mean": baselines.mean_forecast}
+# statsmodels' ADF, PACF and STL slow down steeply with length (ADF on 200,000 values takes
+# minutes): on a long series they look at the recent past only, and the page says so.
+STATS_MAX = 5000
+STL_BUDGET = 1_000_000  # values × period: about half a second of STL
 
 
 # ---------------------------------------------------------------- cached statistics
@@ -38,12 +41,9 @@ def forecasts(values: np.ndarray, today: int, period: int | None, methods: tuple
         if name == "seasonal_naive" and not period:
             continue
         if one_step:
-            origins = np.arange(today, len(values))
-            out[name] = baselines.rolling_forecasts(name, values, origins, 1, period=period)[:, 0]
-        elif name == "seasonal_naive":
-            out[name] = baselines.seasonal_naive_forecast(past, horizon, period)
+            out[name] = baselines.rolling_forecasts(name, values, np.arange(today, len(values)), 1, period)[:, 0]
         else:
-            out[name] = _FLAT[name](past, horizon)
+            out[name] = baselines.rolling_forecasts(name, values, [today], horizon, period)[0]
     scores = {name: metrics.score(future[:, None], pred[:, None], past) for name, pred in out.items()}
     return out, pd.DataFrame(scores).T[["mae", "rmse", "mase"]]
 
@@ -69,13 +69,38 @@ def acf_pacf(values: np.ndarray, nlags: int):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def prepare(values: np.ndarray, cfg: WindowConfig):
-    return windows.prepare(values, cfg)
+def split_summary(values: np.ndarray, cfg: WindowConfig) -> dict:
+    """What the page shows of ``windows.prepare``: bounds a, b, window counts and the fitted scaler.
+
+    The windows themselves are dropped (only this small dict is cached). Seq2seq targets
+    (N, lookback, horizon) can run to gigabytes on a long series; the split, the counts and
+    the scaler are the same as multi's, so those windows are the ones built here.
+    """
+    if cfg.mode == "seq2seq":
+        cfg = dataclasses.replace(cfg, mode="multi")
+    p = windows.prepare(values, cfg)
+    return {"a": p.a, "b": p.b, "scaler": p.scaler,
+            "counts": {"train": len(p.train), "val": len(p.val), "test": len(p.test)}}
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def make_windows(values: np.ndarray, lookback: int, horizon: int, mode: str):
-    return windows.make_windows(values, lookback, horizon, mode)
+def first_windows(values: np.ndarray, lookback: int, horizon: int, mode: str, first: int = 10):
+    """The first ``first`` windows (X, Y as make_windows gives them) and how many the series makes.
+
+    Only a prefix of the series is cut, so a long series with a long lookback costs nothing;
+    a series too short for one window raises make_windows' own DataError.
+    """
+    X, Y = windows.make_windows(values[: lookback + horizon - 1 + first], lookback, horizon, mode)
+    return X, Y, len(windows.window_origins(len(values), lookback, horizon))
+
+
+def recent(values: np.ndarray, x, limit: int = STATS_MAX):
+    """The most recent ``limit`` values and their times; shorter series come back whole."""
+    return (values, x) if len(values) <= limit else (values[-limit:], x[-limit:])
+
+
+def stl_limit(period: int) -> int:
+    """How many recent values STL gets: its cost grows with length × period; two seasons at least."""
+    return max(2 * period, min(STATS_MAX, STL_BUDGET // period))
 
 
 # ---------------------------------------------------------------- tables and facts
@@ -117,7 +142,8 @@ def facts(series) -> None:
     cols[1].metric("unit", series.unit or "–")
     cols[2].metric("seasonal period", f"{series.period} steps" if series.period else "none known")
     first, last = series.index[0], series.index[-1]
-    span = f"{first:%Y-%m-%d} → {last:%Y-%m-%d}" if isinstance(series.index, pd.DatetimeIndex) else f"steps {first}–{last}"
+    dated = isinstance(series.index, pd.DatetimeIndex)
+    span = f"{first:%Y-%m-%d} → {last:%Y-%m-%d}" if dated else f"steps {first}–{last}"
     cols[3].metric("time span", span)
     st.caption(f"Source: {series.source or 'unknown'}")
     for note in series.notes:

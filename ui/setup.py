@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 import rnn_core._torch  # noqa: F401  - one torch thread for the whole server, set before any training
 
@@ -24,13 +25,23 @@ def page_setup(title: str, icon: str = "🔁") -> None:
     """Set the page config and the sidebar map. Call once, first, on every page."""
     st.set_page_config(page_title=f"{title} · RNN Playground", page_icon=icon, layout="wide")
     with st.sidebar:
-        st.caption("RNN Playground: learn recurrent networks by doing.")
+        for path, label, page_icon, _ in PAGES:
+            _link(path, label, page_icon)
+        st.divider()
+
+
+def _link(path: str, label: str, icon: str) -> None:
+    try:
+        st.page_link(path, label=label, icon=icon)
+    except StreamlitPageNotFoundError:
+        # a page run on its own (AppTest.from_file on one page) has no app around it to link to
+        st.markdown(f"{icon} {label}")
 
 
 def page_map() -> None:
     """Links to every page in lecture order, each with its one-line purpose."""
     for path, title, icon, blurb in PAGES[1:]:
-        st.page_link(path, label=f"**{title}**: {blurb}", icon=icon)
+        _link(path, f"**{title}**: {blurb}", icon)
 
 
 def show_error(err: Exception) -> None:

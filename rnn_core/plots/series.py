@@ -234,6 +234,8 @@ def supervision_figure(start: int, lookback: int, horizon: int, mode: str, title
     ))
     fig.update_yaxes(autorange="reversed", title_text="time step (input it reads)")
     fig.update_xaxes(title_text="output (steps ahead)", side="top", type="category")
+    if first:
+        title = f"{title} (last {len(rows)} of {lookback} time steps)"
     return _layout(fig, title, 130 + 26 * len(rows))
 
 
