@@ -24,13 +24,17 @@ if series is None:
 
 views.facts(series)
 values, x, n = series.values, series.index, len(series)
+if n < 4:
+    st.warning(f"Only {n} value{'s' if n > 1 else ''}: too few to split into past and future. "
+               "Pick a longer sequence.")
+    st.stop()
 y_label = series.unit or "value"
 
 # ---------------------------------------------------------------- past, today, future
 st.header("Past, today and the future")
 st.markdown("Put yourself at **today**: everything to the left is known, everything to the right is what "
             "a forecast must guess. The dotted lines are the naive forecasts, scored on the future part.")
-c1, c2, c3 = st.columns([2, 2, 2])
+c1, c2, c3, c4 = st.columns(4)
 today_pct = c1.slider("today (% of the series in the past)", 50, 95, 80, 5, key="today", **BIND)
 one_step = c2.radio("Forecast", ["from today", "one step ahead"], key="forecast_style", horizontal=True,
                     help="From today: the whole future in one go. One step ahead: at every future point, "
@@ -39,7 +43,7 @@ extra = c3.multiselect("Also draw", ["drift", "mean"], key="extra_forecasts",
                        help="Drift continues the line from the first to the last known value; "
                             "mean repeats the average of the past.")
 season_key = f"season_{series.name}_{n}"  # a new series starts from its own period
-period = int(st.number_input("season length (steps; 0 = none)", 0, n // 2, min(series.period or 0, n // 2), 1,
+period = int(c4.number_input("season length (steps; 0 = none)", 0, n // 2, min(series.period or 0, n // 2), 1,
                              key=season_key, help="Used by the seasonal naive forecast and STL below.")) or None
 today = max(2, min(n - 1, round(n * today_pct / 100)))
 try:
@@ -78,13 +82,13 @@ try:
                    f"{len(sv):,} values (the statistics slow down steeply with length).")
     result = views.adf(sv)
     show = st.success if result.stationary else st.warning
-    show(f"**Augmented Dickey-Fuller test on {label}:** {result.verdict} "
-         f"(statistic {result.statistic:.3g}, p-value {result.pvalue:.3g})", icon="🧪")
+    show(f"**Augmented Dickey-Fuller test on {label}:** {result.verdict} (test statistic {result.statistic:.3g})",
+         icon="🧪")
 except PlaygroundError as err:
     show_error(err)
     sv, sx = work, wx
 
-window = st.slider("rolling window (steps)", 2, 400, 24, key="roll_window", **BIND)
+window = st.columns(2)[0].slider("rolling window (steps)", 2, 400, 24, key="roll_window", **BIND)
 window = min(window, max(2, len(work) // 2))
 st.plotly_chart(plots.rolling_figure(wx, work, window, f"Rolling mean and spread: {label}", y_label),
                 key="rolling", width="stretch")
@@ -103,7 +107,7 @@ else:
         show_error(err)
 
 st.subheader("Autocorrelation")
-nlags = st.slider("lags", 5, 200, 40, key="nlags", **BIND)
+nlags = st.columns(2)[0].slider("lags", 5, 200, 40, key="nlags", **BIND)
 try:
     acf, pacf, band = views.acf_pacf(sv, nlags)
     st.plotly_chart(plots.acf_figure(acf, pacf, band, f"How much each value resembles the one k steps before: "

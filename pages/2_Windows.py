@@ -41,23 +41,23 @@ st.caption("These settings are shared with the **Train** page: what you choose h
 st.header("The first windows")
 example = st.toggle("Use the lecture's example 0..9", key="lecture_example", **BIND)
 if example:
-    values, name = np.arange(10, dtype=float), "0..9"
+    values = np.arange(10, dtype=float)
     example_lookback = st.slider("lookback for the example", 1, 8, 3, key="example_lookback",
                                  help="The lecture uses 3.")
 else:
-    values, name = (series.values, series.name) if series is not None else (None, "")
+    values = series.values if series is not None else None
+L, X = (example_lookback if example else lookback), None
 if values is None:
     st.info("Choose a sequence in the sidebar, or switch on the lecture's example.")
-    st.stop()
-L = example_lookback if example else lookback
-try:
-    X, Y, N = views.first_windows(values, L, horizon, mode)
-except PlaygroundError as err:
-    show_error(err)
-    X = None
+else:
+    try:
+        X, Y, N = views.first_windows(values, L, horizon, mode)
+    except PlaygroundError as err:
+        show_error(err)
 if X is not None:
     table = views.window_table(X, Y, mode)
-    st.dataframe(table, hide_index=True, width="stretch", key="window_table")
+    st.dataframe(table, hide_index=True, width="stretch", key="window_table",
+                 column_config={"window": st.column_config.NumberColumn(width="small")})
     shape = ", ".join(str(d) for d in Y.shape[1:])
     st.caption(f"{N:,} windows from {len(values):,} values (the first {len(X)} shown): X has shape "
                f"({N}, {L}, 1), Y ({N}, {shape})." + ("" if example else " Values before scaling."))
@@ -81,17 +81,21 @@ views.explore(EXPLORE, "beyond")
 
 # ---------------------------------------------------------------- split and scaling
 st.header("Split and scale")
-cfg = config.WindowConfig(lookback=int(L), horizon=int(horizon), mode=mode, scaler=scaler)
-try:
-    split = views.split_summary(values, cfg)
-except PlaygroundError as err:
-    show_error(err)
-    split = None
+split = None
+if series is None:
+    st.info("Choose a sequence in the sidebar to split and scale it.")
+else:
+    # always the picked series with the shared settings: exactly what the Train page will use
+    st.markdown(f"**{series.name}** with lookback {lookback}: the windows the **Train** page will use.")
+    try:
+        cfg = config.WindowConfig(lookback=int(lookback), horizon=int(horizon), mode=mode, scaler=scaler)
+        split = views.split_summary(series.values, cfg)
+    except PlaygroundError as err:
+        show_error(err)
 if split is not None:
-    a, b, scaler_fit = split["a"], split["b"], split["scaler"]
-    x = series.index if not example and series is not None else np.arange(len(values))
-    st.plotly_chart(plots.split_figure(x, values, a, b, f"{name}: training, validation and test parts"),
-                    key="split_chart", width="stretch")
+    a, b, scaler_fit, values = split["a"], split["b"], split["scaler"], series.values
+    st.plotly_chart(plots.split_figure(series.index, values, a, b, "Training, validation and test parts",
+                                       series.unit or "value"), key="split_chart", width="stretch")
     counts = st.columns(3)
     for col, part, label in zip(counts, ("train", "val", "test"), ("training", "validation", "test")):
         col.metric(f"{label} windows", f"{split['counts'][part]:,}")

@@ -29,8 +29,9 @@ st.latex(layer_lab.cell_equation(cell))
 st.caption("$W_{ih}$ weighs the input, $W_{hh}$ the previous state; σ is the sigmoid and ⊙ multiplies element by "
            "element. Below, line for line, the same formula as the Python that runs it:")
 st.code(layer_lab.cell_source(cell), language="python")
-st.caption(f"`inspect.getsource({layer_lab.cell_class(cell).__name__}.forward)`: the very code the Train page "
-           "runs, read from `rnn_core/cells.py`, not retyped.")
+st.caption(f"`inspect.getsource({layer_lab.cell_class(cell).__name__}.forward)`: read from `rnn_core/cells.py`, "
+           "not retyped. For vanilla, LSTM and GRU cells the Train page runs PyTorch's fused kernel on these "
+           "same weights (faster; the tests check both give the same numbers); the other cells run this code.")
 
 if series is None:
     st.info("Choose a sequence in the sidebar to feed the layer real values.")
@@ -46,8 +47,8 @@ try:
     unrolled = layer_lab.unroll(layer_lab.demo_model(cell, 3, activation, seed), x_fed)
     st.caption(f"Input {', '.join(f'{v:.4g}' for v in x_raw)}, fed to the cell as {note}.")
     st.plotly_chart(plots.unrolled_figure(unrolled.x, unrolled.h, unrolled.y_hat, unrolled.h0),
-                    key="unrolled_chart", use_container_width=True)
-    st.plotly_chart(plots.hidden_heatmap(unrolled.h), key="hidden_heatmap", use_container_width=True)
+                    key="unrolled_chart", width="stretch")
+    st.plotly_chart(plots.hidden_heatmap(unrolled.h), key="hidden_heatmap", width="stretch")
     st.caption("ŷ = a linear head on the last state, W h_T + b. The weights are random, so ŷ is not a forecast "
                "yet: training (next pages) is what makes it one.")
 except PlaygroundError as err:
@@ -69,7 +70,7 @@ try:
         m[3 * i + 1].metric(f"flat slope ({label})", f"{100 * s.frac_flat:.1f}%",
                             help="Share of units where f'(a) < 0.02: tanh saturated, or relu below 0.")
         m[3 * i + 2].metric(f"largest |h| ({label})", f"{s.max_abs_h:.3g}")
-    st.plotly_chart(plots.saturation_figure(pair), key="saturation_chart", use_container_width=True)
+    st.plotly_chart(plots.saturation_figure(pair), key="saturation_chart", width="stretch")
     if activation == "relu":
         st.caption("relu does not saturate for positive inputs, so |h| > 0.99 is not a problem there: the "
                    "danger is how large |h| grows, and the units stuck below 0.")
@@ -116,7 +117,7 @@ if st.session_state.get("compare_on"):
         cfg = layer_lab.compare_config(data_config(), lookback, cell, 8, activation, epochs)
         result = views.compare(cfg, series)
         st.dataframe(views.comparison_frame(result), key="compare_table")
-        st.plotly_chart(plots.comparison_figure(result["curves"]), key="compare_chart", use_container_width=True)
+        st.plotly_chart(plots.comparison_figure(result["curves"]), key="compare_chart", width="stretch")
         short = result["short"]
         st.subheader(f"Now give both a window of only {short['length']} values")
         st.caption(f"The last {short['length']} values of the last validation window: "

@@ -42,7 +42,7 @@ with live_col:
     def draw(tr, note):
         if note:
             st.info(note, icon="⏳")
-        status = "training…" if live.is_running() else tr.status.replace("_", " ")
+        status = "training…" if live.is_running() else tr.status.replace("running", "paused").replace("_", " ")
         st.progress(tr.epoch / tr.epochs_total, text=f"Epoch {tr.epoch} of {tr.epochs_total} · {status}")
         last = tr.history[-1] if tr.history else None
         m = st.columns(5)

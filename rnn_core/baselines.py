@@ -1,9 +1,11 @@
-"""What an RNN has to beat: simple forecasts, ARIMA, and the classic series diagnostics.
+"""What an RNN has to beat: simple forecasts and ARIMA, plus the classic series diagnostics.
 
 Every model here gets the same information as the RNN: at a window's origin ``o``
 it sees the true history ``values[:o]`` and forecasts ``values[o:o+horizon]``.
 All statistics come from statsmodels (imported inside the functions: it is slow to
 import). Its warnings are caught and turned into short ``notes`` for the page.
+The diagnostics (ADF, differencing, STL, ACF/PACF) live in :mod:`rnn_core.stats`
+and are re-exported here, so ``baselines.adf_test`` and the rest keep working.
 
 Examples
 --------
@@ -23,30 +25,22 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from rnn_core._checks import as_values as _values
+from rnn_core._checks import whole_number as _whole
 from rnn_core.errors import ConfigError, DataError
+from rnn_core.stats import ADFResult, acf_pacf, adf_test, difference, stl_decompose, suggest_d
 
-if TYPE_CHECKING:  # pandas loads inside the functions that build tables
+if TYPE_CHECKING:  # pandas loads inside the function that builds a table
     import pandas as pd
 
+__all__ = [
+    "METHODS", "ArimaFit", "OrderSearch", "arima_forecast", "drift_forecast", "fit_arima", "mean_forecast",
+    "naive_forecast", "rolling_arima_forecasts", "rolling_forecasts", "seasonal_naive_forecast", "select_order",
+    # from rnn_core.stats
+    "ADFResult", "acf_pacf", "adf_test", "difference", "stl_decompose", "suggest_d",
+]
+
 METHODS = ("naive", "seasonal_naive", "drift", "mean")
-
-
-def _values(x, what: str = "series") -> np.ndarray:
-    try:
-        v = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise DataError(f"The {what} must be numbers.") from None
-    if v.ndim != 1 or len(v) == 0:
-        raise DataError(f"The {what} must be a non-empty 1-D list of values (got shape {v.shape}).")
-    if not np.all(np.isfinite(v)):
-        raise DataError(f"The {what} contains missing or infinite values: fill or drop them first.")
-    return v
-
-
-def _whole(x, lo: int, what: str) -> int:
-    if not isinstance(x, (int, np.integer)) or isinstance(x, bool) or x < lo:
-        raise ConfigError(f"{what} must be a whole number of at least {lo} (got {x!r}).")
-    return int(x)
 
 
 # ---------------------------------------------------------------- simple forecasts
@@ -345,104 +339,3 @@ def select_order(train_values, max_p: int = 3, max_q: int = 3, d_values=(0, 1),
     best = table.iloc[0]
     order = (int(best.p), int(best.d), int(best.q))
     return OrderSearch(order, float(best.aic), table, notes, time.perf_counter() - t0)
-
-
-# ---------------------------------------------------------------- diagnostics
-
-@dataclass
-class ADFResult:
-    statistic: float
-    pvalue: float
-    used_lag: int
-    nobs: int
-    critical_values: dict
-    stationary: bool
-    verdict: str
-
-
-def adf_test(values) -> ADFResult:
-    """Augmented Dickey-Fuller test (statsmodels ``adfuller``, lag chosen by AIC) in plain words."""
-    from statsmodels.tsa.stattools import adfuller
-
-    v = _values(values)
-    if np.ptp(v) == 0:
-        raise DataError("The series is constant: a constant is trivially stationary, there is nothing to test.")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            stat, pvalue, lag, nobs, crit, _ = adfuller(v, autolag="AIC")
-    except Exception as exc:
-        raise DataError(f"The ADF test could not run on these {len(v)} values ({exc}); "
-                        "it needs a longer series.") from exc
-    stationary = bool(pvalue < 0.05)
-    if stationary:
-        verdict = f"Likely stationary: the ADF test rejects a unit root (p = {pvalue:.3g})."
-    else:
-        verdict = (f"Probably not stationary: the ADF test cannot reject a unit root (p = {pvalue:.3g}); "
-                   "the level wanders, as with a trend or drift. Try differencing once.")
-    return ADFResult(float(stat), float(pvalue), int(lag), int(nobs), dict(crit), stationary, verdict)
-
-
-def suggest_d(values) -> int:
-    """0 if the ADF test says stationary (or the series is constant), else 1."""
-    v = _values(values)
-    if np.ptp(v) == 0:
-        return 0
-    return 0 if adf_test(v).stationary else 1
-
-
-def difference(values, d: int = 1, lag: int = 1) -> np.ndarray:
-    """Apply ``y_t - y_{t-lag}`` ``d`` times; the result is ``d * lag`` values shorter."""
-    v = _values(values)
-    d, lag = _whole(d, 0, "d"), _whole(lag, 1, "The lag")
-    if len(v) <= d * lag:
-        raise DataError(f"Differencing {d} time(s) at lag {lag} needs more than {d * lag} values; "
-                        f"there are {len(v)}.")
-    for _ in range(d):
-        v = v[lag:] - v[:-lag]
-    return v
-
-
-def stl_decompose(values, period: int) -> pd.DataFrame:
-    """STL decomposition (statsmodels): columns observed, trend, seasonal, resid (they add up)."""
-    import pandas as pd
-    from statsmodels.tsa.seasonal import STL
-
-    v = _values(values)
-    if not isinstance(period, (int, np.integer)) or isinstance(period, bool) or period < 2:
-        raise DataError(f"STL needs a season of at least 2 steps (got period {period!r}).")
-    if len(v) < 2 * period:
-        raise DataError(f"STL needs at least two full seasons: 2 x {period} = {2 * period} values; "
-                        f"there are {len(v)}.")
-    try:
-        res = STL(v, period=int(period)).fit()
-    except Exception as exc:
-        raise DataError(f"STL could not decompose this series ({exc}).") from exc
-    return pd.DataFrame({"observed": res.observed, "trend": res.trend,
-                         "seasonal": res.seasonal, "resid": res.resid})
-
-
-def acf_pacf(values, nlags: int = 40):
-    """Autocorrelations (statsmodels acf, pacf) and the ~95% band 1.96 / sqrt(n).
-
-    ``nlags`` is clipped to what the series allows (pacf needs nlags < n / 2).
-
-    Returns
-    -------
-    acf : np.ndarray (nlags + 1,)
-    pacf : np.ndarray (nlags + 1,)
-    band : float
-    """
-    from statsmodels.tsa.stattools import acf, pacf
-
-    v = _values(values)
-    nlags = min(_whole(nlags, 1, "nlags"), len(v) // 2 - 1)
-    if nlags < 1:
-        raise DataError(f"Autocorrelations need at least 4 values; there are {len(v)}.")
-    if np.ptp(v) == 0:
-        raise DataError("The series is constant: its autocorrelation is undefined.")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        a = acf(v, nlags=nlags, fft=True)
-        pa = pacf(v, nlags=nlags)
-    return np.asarray(a), np.asarray(pa), float(1.96 / np.sqrt(len(v)))

@@ -118,6 +118,29 @@ def default_epochs_per_second(min_seconds: float) -> dict:
             "val_loss": tr.history[-1].val_loss}
 
 
+def arima_timings() -> dict:
+    """AIC order search on 1,000 points and one ARIMA fit (one BLAS thread)."""
+    from rnn_core import baselines
+
+    values = data.load("noisy_trend").values
+    baselines.fit_arima(values[:200], (1, 0, 0))  # warm-up: statsmodels' first import
+    start = time.perf_counter()
+    search = baselines.select_order(values)
+    search_s = time.perf_counter() - start
+    start = time.perf_counter()
+    baselines.fit_arima(values, search.order)
+    return {"order_search_s": search_s, "order": list(search.order), "one_fit_s": time.perf_counter() - start}
+
+
+def import_seconds() -> float:
+    """A fresh interpreter's ``import rnn_core`` (the package alone, as a notebook starts)."""
+    import subprocess
+
+    code = "import time; t = time.perf_counter(); import rnn_core; print(time.perf_counter() - t)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip())
+
+
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter timings (about 20 s in all)")
@@ -140,6 +163,11 @@ def main(argv=None) -> dict:
                                 for k, v in d.items()}
     print(f"default preset: {d['epochs']} epochs in {d['seconds']:.2f} s = {d['epochs_per_s']:.1f} epochs/s",
           file=sys.stderr)
+    a = arima_timings()
+    result["arima"] = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in a.items()}
+    print(f"ARIMA: AIC search {a['order_search_s']:.2f} s -> {tuple(a['order'])}, one fit {a['one_fit_s']:.2f} s",
+          file=sys.stderr)
+    result["import_rnn_core_s"] = round(import_seconds(), 3)
     print(json.dumps(result))
     return result
 

@@ -219,6 +219,9 @@ def _no_room(n, lookback, horizon, name, share, size) -> DataError:
     )
 
 
+MAX_WINDOW_CELLS = 20_000_000  # about 80 MB of float32 windows per run
+
+
 def prepare(values, window_cfg) -> Prepared:
     """Split ``values`` in time, fit the scaler on the training part, cut each part into windows.
 
@@ -243,6 +246,13 @@ def prepare(values, window_cfg) -> Prepared:
                           f"(got {L} and {h}).")
     v = _as_series(values)
     n = len(v)
+    cells = max(n - L - h + 1, 0) * L * (1 + (h if mode == "seq2seq" else 0))
+    if cells > MAX_WINDOW_CELLS:  # memory: a shared server holds many sessions' windows
+        raise ConfigError(
+            f"{n:,} values cut into windows of lookback {L}"
+            f"{f' and horizon {h} at every step' if mode == 'seq2seq' else ''} make {cells:,} numbers, more "
+            f"than the {MAX_WINDOW_CELLS:,} the app holds per run. Lower the lookback or the horizon, "
+            "or use a shorter series.")
     try:
         train_f, val_f = (float(f) for f in window_cfg.split)
     except (TypeError, ValueError):

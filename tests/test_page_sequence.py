@@ -116,6 +116,12 @@ def test_no_period_means_no_stl_but_a_hint():
     assert "seasonal naive" not in at.dataframe[0].value.index
 
 
+def test_a_tiny_series_is_a_message():
+    at = _app(dataset="collatz", collatz_start=2)  # 2, 1
+    assert any("too few" in w.value for w in at.warning)
+    assert not at.get("plotly_chart")
+
+
 def test_junk_upload_is_an_error_not_an_exception():
     at = _app(dataset="upload", uploaded_csv=("junk.csv", b"\x00\x01garbage"))
     assert at.error, "the bad file is explained"

@@ -75,3 +75,23 @@ def test_diverging_preset_says_diverged(at):
         at.run()
     assert not at.exception
     assert any("diverged" in e.value for e in at.error)
+
+
+def test_learning_rate_changes_mid_run_without_reset(at):
+    at.button(key="start_pause").click().run()
+    at.run()
+    before = _epoch(at)
+    at.number_input(key="lr").set_value(0.001).run()
+    assert not at.exception
+    tr = at.session_state["trainer"]
+    assert tr.lr == 0.001 and tr.epoch >= before
+    assert tr.history[-1].lr == 0.001 or tr.epoch == before
+
+
+def test_finished_run_joins_the_leaderboard(at):
+    at.slider(key="epochs").set_value(2).run()
+    at.button(key="start_pause").click().run()
+    for _ in range(3):
+        at.run()
+    assert len(at.session_state["leaderboard"]) == 1
+    assert len(at.dataframe) >= 2

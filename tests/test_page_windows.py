@@ -133,6 +133,8 @@ def test_lecture_example_matches_the_lecture_row_for_row(mode, horizon):
     at = _app(**state)
     assert _rows(at) == LECTURE_TABLES[(mode, horizon)]
     assert any("the same" in s.value for s in at.success)
+    assert not at.error, "split and scaling still use the picked series, which is long enough"
+    assert any(c.proto.id.endswith("split_chart") for c in at.get("plotly_chart"))
 
 
 def test_seq2seq_supervises_every_step_next_only_the_last():

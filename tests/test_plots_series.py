@@ -105,6 +105,8 @@ def test_window_figure_marks_inputs_and_targets_in_their_colours():
     assert inputs.marker.color == plots.COLORS["input"] and targets.marker.color == plots.COLORS["target"]
     lo, hi = fig.layout.xaxis.range
     assert lo < 10 and hi > 17, "the view holds the whole window"
+    y_lo, y_hi = fig.layout.yaxis.range
+    assert y_lo <= values[10] and y_hi >= values[17] and y_hi < values[-1], "y fits the view, not the series"
     seq = plots.window_figure(values, 10, 5, 2, "seq2seq")
     assert list(_trace(seq, "targets").x) == list(range(11, 17))
 

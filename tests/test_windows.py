@@ -259,3 +259,13 @@ def test_prepare_on_a_bundled_dataset():
     p = W.prepare(series.values, WindowConfig(lookback=8, horizon=2, mode="multi"))
     assert min(len(p.train), len(p.val), len(p.test)) > 0
     np.testing.assert_array_equal(p.test.targets[:, 0], series.values[p.test.origins])
+
+
+def test_windows_too_large_for_memory_are_refused():
+    from rnn_core.config import WindowConfig
+    from rnn_core.errors import ConfigError
+    from rnn_core.windows import prepare
+
+    big = np.sin(np.arange(200_000) / 10.0)
+    with pytest.raises(ConfigError, match="more than"):
+        prepare(big, WindowConfig(lookback=200, horizon=48, mode="seq2seq"))

@@ -47,9 +47,12 @@ def _line(fig, x, y, name, color, width=1.5, dash=None, row=None, col=None, **kw
     fig.add_trace(trace, row=row, col=col)
 
 
-def _layout(fig: go.Figure, title: str, height: int, **kw) -> go.Figure:
-    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=50, b=10),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=1, xanchor="right"), **kw)
+def _layout(fig: go.Figure, title: str, height: int, top: int = 50, **kw) -> go.Figure:
+    """Shared look; ``top`` > 50 leaves room for subplot titles between the title and the panels."""
+    legend_y = 1.02 + (top - 50) / height
+    fig.update_layout(title=dict(text=title, y=1 - 12 / height, yanchor="top"), height=height,
+                      margin=dict(l=10, r=10, t=top, b=10),
+                      legend=dict(orientation="h", yanchor="bottom", y=legend_y, x=1, xanchor="right"), **kw)
     return fig
 
 
@@ -114,7 +117,7 @@ def rolling_figure(x, values, window: int, title: str = "", y_label: str = "valu
     """
     mean, std = rolling_stats(values, window)
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.65, 0.35], vertical_spacing=0.06)
-    _line(fig, x, values, "series", COLORS["context"], width=1, row=1, col=1)
+    _line(fig, x, values, "series", "#94a3b8", width=1, row=1, col=1)
     _line(fig, x, mean, f"rolling mean ({window} steps)", COLORS["rolling_mean"], width=2, row=1, col=1)
     _line(fig, x, std, f"rolling std ({window} steps)", COLORS["rolling_std"], width=2, row=2, col=1)
     fig.update_yaxes(title_text=y_label, row=1, col=1)
@@ -128,13 +131,13 @@ def stl_figure(x, parts: pd.DataFrame, title: str = "", height: int = 560) -> go
     ``parts`` has the columns observed, trend, seasonal, resid (what ``baselines.stl_decompose`` returns).
     """
     names = ["observed", "trend", "seasonal", "resid"]
-    fig = make_subplots(rows=4, cols=1, shared_xaxes=True, vertical_spacing=0.04,
+    fig = make_subplots(rows=4, cols=1, shared_xaxes=True, vertical_spacing=0.07,
                         subplot_titles=["observed", "trend", "seasonal", "residual"])
     colors = [COLORS["future"], COLORS["rolling_mean"], COLORS["seasonal_naive"], COLORS["today"]]
     for row, (name, color) in enumerate(zip(names, colors), start=1):
         _line(fig, x, parts[name].to_numpy(), name, color, width=1.2, row=row, col=1)
     fig.update_layout(showlegend=False)
-    return _layout(fig, title, height)
+    return _layout(fig, title, height, top=80)
 
 
 def acf_figure(acf, pacf, band, title: str = "", height: int = 340) -> go.Figure:
@@ -153,7 +156,7 @@ def acf_figure(acf, pacf, band, title: str = "", height: int = 340) -> go.Figure
                             line=dict(color=COLORS["today"], dash="dash", width=1), row=1, col=col)
         fig.update_xaxes(title_text="lag (steps)", row=1, col=col)
     fig.update_layout(showlegend=False)
-    return _layout(fig, title, height)
+    return _layout(fig, title, height, top=80)
 
 
 def split_figure(x, values, a: int, b: int, title: str = "", y_label: str = "value",
@@ -191,7 +194,7 @@ def supervised_indices(start: int, lookback: int, horizon: int, mode: str) -> np
 
 
 def window_figure(values, start: int, lookback: int, horizon: int, mode: str, title: str = "",
-                  y_label: str = "value", height: int = 340) -> go.Figure:
+                  y_label: str = "value", height: int = 400) -> go.Figure:
     """One window on the series (x = step): its inputs and its targets in different colours.
 
     The view is zoomed to the window with some context either side.
@@ -210,12 +213,16 @@ def window_figure(values, start: int, lookback: int, horizon: int, mode: str, ti
                     marker=dict(color=COLORS["target"], size=14, symbol="diamond-open", line=dict(width=2.5)))
     last = int(targets.max(initial=start + lookback - 1))
     pad = max(3, (last - start + 1) // 2)
-    fig.update_xaxes(range=[max(-0.5, start - pad), min(len(values) - 0.5, last + pad)], title_text="step")
+    lo, hi = max(0, start - pad), min(len(values) - 1, last + pad)
+    seen = values[lo: hi + 1]  # the y-axis fits what is in view, not the whole series
+    margin = 0.08 * (np.ptp(seen) or 1.0)
+    fig.update_xaxes(range=[lo - 0.5, hi + 0.5], title_text="step")
+    fig.update_yaxes(range=[seen.min() - margin, seen.max() + margin])
     return _layout(fig, title, height, yaxis_title=y_label)
 
 
 def supervision_figure(start: int, lookback: int, horizon: int, mode: str, title: str = "",
-                       max_rows: int = 16) -> go.Figure:
+                       max_rows: int = 12) -> go.Figure:
     """A time step × horizon grid: each cell shows the series index that output learns to predict.
 
     Empty cells are outputs no loss looks at (every step but the last for next and multi).
@@ -233,10 +240,10 @@ def supervision_figure(start: int, lookback: int, horizon: int, mode: str, title
         hovertemplate="%{y}, output %{x}: trained to predict index %{text}<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed", title_text="time step (input it reads)")
-    fig.update_xaxes(title_text="output (steps ahead)", side="top", type="category")
+    fig.update_xaxes(title_text="output (steps ahead)", type="category")
     if first:
-        title = f"{title} (last {len(rows)} of {lookback} time steps)"
-    return _layout(fig, title, 130 + 26 * len(rows))
+        title = f"{title}<br><sup>the last {len(rows)} of {lookback} time steps</sup>"
+    return _layout(fig, title, 120 + 24 * len(rows), top=70 if first else 50)
 
 
 def histogram_figure(raw, scaled, a: int, b: int, title: str = "", bins: int = 40,
@@ -257,4 +264,4 @@ def histogram_figure(raw, scaled, a: int, b: int, title: str = "", bins: int = 4
                         opacity=0.55, showlegend=col == 1, legendgroup=part, row=1, col=col)
         fig.update_xaxes(title_text="value" if col == 1 else "scaled value", row=1, col=col)
     fig.update_layout(barmode="overlay", bargap=0)
-    return _layout(fig, title, height)
+    return _layout(fig, title, height, top=80)

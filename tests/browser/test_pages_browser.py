@@ -33,7 +33,7 @@ def _epoch(page) -> int:
 
 @pytest.mark.browser
 def test_train_start_pause_resume(server, page):
-    page.goto(f"{server}/Train")
+    page.goto(f"{server}/Train?epochs=400")  # long enough to pause mid-run
     wait_ready(page)
     main = page.get_by_test_id("stMain")
     clicked = time.perf_counter()
@@ -54,8 +54,11 @@ def test_train_start_pause_resume(server, page):
     assert _epoch(page) == held, "Pause holds the epoch count"
 
     main.get_by_role("button", name=re.compile("Resume")).click()
+    resumed = time.perf_counter()
     page.wait_for_function(
         f"() => {{ const m = /Epoch (\\d+) of/.exec(document.querySelector(\"[data-testid='stMain']\").innerText);"
         f" return m && +m[1] > {held}; }}", timeout=20_000)
+    time.sleep(3)
+    rate = (_epoch(page) - held) / (time.perf_counter() - resumed)
     assert exceptions(page) == []
-    print(f"first loss point visible {first_point:.2f} s after Start")
+    print(f"first loss point visible {first_point:.2f} s after Start; {rate:.1f} epochs/s in the browser")
