@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import statistics
 import sys
 import time
 
@@ -72,17 +73,21 @@ def _trainer_epoch_fn(cfg, series):
     return epoch, state["tr"]
 
 
-def overhead(cell: str, min_seconds: float) -> dict:
+def overhead(cell: str, seconds: float) -> dict:
     cfg = config.PRESETS["default"].replace(model={"cell": cell})
     series = data.load(cfg.data.name, **cfg.data.kwargs())
     trainer_fn, trainer = _trainer_epoch_fn(cfg, series)
     bare_fn = _bare_epoch_fn(cfg, trainer)
-    # interleave to share the machine's noise fairly
+    # Alternate one epoch of each, many times, and compare means: drift and noise from
+    # the rest of the machine then hit both sides alike. Each side gets >= `seconds` in all.
+    bare_fn(), trainer_fn()  # warm-up
     bare, ours = [], []
-    for _ in range(2):
-        bare.append(_timed(bare_fn, min_seconds / 2))
-        ours.append(_timed(trainer_fn, min_seconds / 2))
-    b, t = min(bare), min(ours)
+    while sum(bare) < seconds or sum(ours) < seconds:
+        for fn, times in ((bare_fn, bare), (trainer_fn, ours)):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+    b, t = statistics.fmean(bare), statistics.fmean(ours)  # means: the periodic gradient probe counts
     return {"trainer_ms": 1e3 * t, "bare_ms": 1e3 * b, "ratio": t / b}
 
 
@@ -149,7 +154,7 @@ def main(argv=None) -> dict:
 
     result = {"threads": torch.get_num_threads(), "overhead": {}, "written_out_vs_fused": {}}
     for cell in ("rnn", "lstm", "gru"):
-        o = overhead(cell, max(seconds, 2.0))
+        o = overhead(cell, seconds=1.0 if args.quick else 3.0)
         result["overhead"][cell] = round(o["ratio"], 3)
         result.setdefault("ms_per_epoch", {})[cell] = {k: round(v, 2) for k, v in o.items() if k != "ratio"}
         print(f"{cell}: Trainer {o['trainer_ms']:.1f} ms/epoch, bare loop {o['bare_ms']:.1f} ms/epoch "

@@ -115,7 +115,7 @@ class TrainConfig:
     clip: float | None = 1.0
     seed: int = 0
     patience: int | None = None
-    grad_every: int = 5
+    grad_every: int = 10
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from rnn_core._torch import torch
 from rnn_core.errors import ConfigError
 
 FINISHED = ("done", "diverged", "stopped_early")
-GRAD_PROBE_WINDOWS = 64  # windows used for the per-time-step gradient norms
+GRAD_PROBE_WINDOWS = 32  # windows used for the per-time-step gradient norms
 
 
 @dataclass
