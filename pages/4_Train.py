@@ -46,8 +46,8 @@ with live_col:
         st.progress(tr.epoch / tr.epochs_total, text=f"Epoch {tr.epoch} of {tr.epochs_total} · {status}")
         last = tr.history[-1] if tr.history else None
         m = st.columns(5)
-        m[0].metric("training loss", f"{last.train_loss:.4g}" if last else "–")
-        m[1].metric("validation loss", f"{last.val_loss:.4g}" if last else "–")
+        m[0].metric("training loss", f"{last.train_loss:.3g}" if last else "–")
+        m[1].metric("validation loss", f"{last.val_loss:.3g}" if last else "–")
         recent = tr.history[-20:]
         ms = 1e3 * sum(r.seconds for r in recent) / len(recent) if recent else None
         m[2].metric("ms / epoch", f"{ms:.1f}" if ms else "–")
@@ -57,10 +57,10 @@ with live_col:
             st.error(tr.message, icon="💥")
         elif tr.message:
             st.success(tr.message)
+        st.plotly_chart(plots.loss_figure(tr.history), key="loss_chart", width="stretch")
         if not tr.history:
             st.caption("Press **Start**: the loss curve and the predictions appear here as the network learns.")
             return
-        st.plotly_chart(plots.loss_figure(tr.history), key="loss_chart", width="stretch")
         x = tr.series.index[tr.prepared.val.origins] if hasattr(tr.series, "index") else tr.prepared.val.origins
         st.plotly_chart(plots.predictions_figure(x, tr.targets("val"), {"rnn": tr.predict("val")},
                                                  "Validation part: truth vs the network's forecast",

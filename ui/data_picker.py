@@ -11,12 +11,12 @@ import hashlib
 import streamlit as st
 
 from rnn_core import data
-from rnn_core.config import DataConfig
+from rnn_core.config import PRESETS, DataConfig
 from rnn_core.errors import PlaygroundError
 from ui.setup import show_error
 
 UPLOAD = "upload"
-DEFAULT = "noisy_trend"  # the Train page's default preset trains on it
+DEFAULT = PRESETS["default"].data.name  # the Train page's default preset trains on it
 _UPLOAD_STATE = "uploaded_csv"  # (file name, bytes) kept for the session, not in the URL
 
 

@@ -18,6 +18,7 @@ from rnn_core.errors import PlaygroundError
 from rnn_core.train import Trainer
 
 BUDGET_S = 0.5  # training time per tick: charts redraw about twice a second, training keeps ~85% of the time
+FIRST_BUDGET_S = 0.05
 TICK_S = 0.1  # the fragment asks for its next tick this soon; ticks never overlap
 MAX_RUNNING = int(os.environ.get("RNN_PLAYGROUND_MAX_TRAINERS", "4"))
 
@@ -95,7 +96,8 @@ def advance(tr: Trainer) -> str | None:
         if not lock.acquire(timeout=1.0):
             return "Still finishing the previous chunk…"
         try:
-            tr.step() if step else tr.run(budget_s=BUDGET_S)
+            # the very first chunk is short, so the first loss point shows at once
+            tr.step() if step else tr.run(budget_s=FIRST_BUDGET_S if tr.epoch == 0 else BUDGET_S)
         finally:
             lock.release()
     except PlaygroundError as err:  # a config the Trainer refuses mid-way

@@ -19,8 +19,8 @@ def downsample(n: int, max_points: int = MAX_POINTS) -> np.ndarray:
 
 
 def _layout(fig: go.Figure, title: str, height: int, **axes) -> go.Figure:
-    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=40, b=10),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"),
+    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=70, b=10),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=1, xanchor="right"),
                       uirevision="keep", **axes)
     return fig
 
