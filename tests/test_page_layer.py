@@ -1,27 +1,20 @@
 """AppTest: the Recurrent layer page renders, its widgets change what is shown, bad input is a message."""
 
-import json
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+
+from tests.apptest_helpers import chart, run_page
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "3_Recurrent_layer.py")
 
 
 @pytest.fixture
 def at():
-    app = AppTest.from_file(PAGE, default_timeout=60)
-    app.run()
-    assert not app.exception
-    return app
+    return run_page("3_Recurrent_layer.py")
 
 
-def _chart(at, key: str) -> dict:
-    for chart in at.get("plotly_chart"):
-        if chart.proto.id.endswith(key):  # a keyed element's id ends with its key
-            return json.loads(chart.proto.spec)
-    raise AssertionError(f"no chart {key!r}")
+_chart = chart
 
 
 def _metrics(at) -> dict:

@@ -4,7 +4,8 @@ import re
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+
+from tests.apptest_helpers import run_page
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "4_Train.py")
 
@@ -17,10 +18,7 @@ def _epoch(at) -> int:
 
 @pytest.fixture
 def at():
-    app = AppTest.from_file(PAGE, default_timeout=60)
-    app.run()
-    assert not app.exception
-    return app
+    return run_page("4_Train.py")
 
 
 def test_start_ticks_grow_the_history_pause_holds_reset_clears(at):

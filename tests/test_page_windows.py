@@ -1,14 +1,12 @@
 """AppTest: the Windows page's table is the lecture's, its widgets change what is shown, errors are messages."""
 
-import base64
-import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from rnn_core import config
+from tests.apptest_helpers import chart, plotly_array, run_page
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "pages" / "2_Windows.py")
@@ -35,25 +33,13 @@ LECTURE_TABLES = {
 
 
 def _app(**state) -> AppTest:
-    app = AppTest.from_file(PAGE, default_timeout=60)
-    for key, value in state.items():
-        app.session_state[key] = value
-    app.run()
-    assert not app.exception, [e.message for e in app.exception]
-    return app
+    return run_page("2_Windows.py", **state)
 
 
-def _chart(at, key: str) -> dict:
-    for chart in at.get("plotly_chart"):
-        if chart.proto.id.endswith(key):
-            return json.loads(chart.proto.spec)
-    raise AssertionError(f"no chart {key!r}")
+_chart = chart
 
 
-def _array(a) -> list:
-    if isinstance(a, dict) and "bdata" in a:
-        return np.frombuffer(base64.b64decode(a["bdata"]), dtype=np.dtype(a["dtype"])).tolist()
-    return list(a)
+_array = plotly_array
 
 
 def _xs(spec: dict, name: str) -> list:
