@@ -28,14 +28,7 @@ if tr is None:
     st.stop()
 
 with live_col:
-    buttons = st.columns(4)
-    running = live.is_running()
-    label = "⏸ Pause" if running else ("▶ Resume" if tr.epoch > 0 else "▶ Start")
-    buttons[0].button(label, on_click=live.toggle_running, type="primary", disabled=tr.finished,
-                      width="stretch", key="start_pause")
-    buttons[1].button("⏭ Step one epoch", on_click=live.request_step, disabled=tr.finished,
-                      width="stretch", key="step")
-    buttons[2].button("↺ Reset", on_click=live.request_reset, width="stretch", key="reset")
+    live.buttons(tr)
     if not live.same_run(tr.cfg, cfg):
         st.warning("You changed settings since this run started: press **Reset** to train with them.")
 

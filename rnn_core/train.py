@@ -68,6 +68,11 @@ class Trainer:
         Validated here; a value outside the limits raises ConfigError.
     series : data.Series or 1-D array
         The values to train on, split and scaled as ``cfg.window`` says.
+    model : torch.nn.Module, optional
+        A ready model to train instead of a fresh ``build_model`` (transfer learning passes
+        a copied, partly frozen one). Only parameters with ``requires_grad`` are optimised.
+    prepared : windows.Prepared, optional
+        Ready windows (e.g. a synthetic memory task) instead of windows cut from ``series``.
 
     Attributes
     ----------
@@ -81,11 +86,11 @@ class Trainer:
         A sentence for the user about why training stopped (empty while it goes on).
     """
 
-    def __init__(self, cfg: config_mod.ExperimentConfig, series):
+    def __init__(self, cfg: config_mod.ExperimentConfig, series, model=None, prepared=None):
         self.cfg = config_mod.validate(cfg)
         self.series = series
         self.values = _values_of(series)
-        self.prepared = windows.prepare(self.values, cfg.window)
+        self.prepared = prepared if prepared is not None else windows.prepare(self.values, cfg.window)
         w, m, t = cfg.window, cfg.model, cfg.train
 
         self._tensors = {
@@ -93,7 +98,7 @@ class Trainer:
             for part, p in (("train", self.prepared.train), ("val", self.prepared.val), ("test", self.prepared.test))
         }
         torch.manual_seed(t.seed)
-        self.model = models.build_model(m, w.mode, w.lookback, w.horizon)
+        self.model = model if model is not None else models.build_model(m, w.mode, w.lookback, w.horizon)
         self._generator = torch.Generator().manual_seed(t.seed)
         self.lr = float(t.lr)
         self.optimizer = self._make_optimizer()
@@ -220,7 +225,7 @@ class Trainer:
             idx = order[start:start + bs]
             xb, yb = X[idx], Y[idx]
             self.optimizer.zero_grad(set_to_none=True)
-            loss = torch.nn.functional.mse_loss(self.model(xb), yb)
+            loss = self._loss(self.model(xb), yb)
             loss.backward()
             # clip_grad_norm_ returns the norm before clipping; with max_norm=inf it only measures
             norm = torch.nn.utils.clip_grad_norm_(params, clip if clip is not None else math.inf)
@@ -250,11 +255,15 @@ class Trainer:
         self._last_good = self._snapshot()
         return record
 
+    def _loss(self, out, target):
+        """The training objective; subclasses (e.g. a language model) override it."""
+        return torch.nn.functional.mse_loss(out, target)
+
     def _val_loss(self) -> float:
         X, Y = self._tensors["val"]
         self.model.eval()
         with torch.no_grad():
-            loss = float(torch.nn.functional.mse_loss(self.model(X), Y))
+            loss = float(self._loss(self.model(X), Y))
         self.model.train()
         return loss
 

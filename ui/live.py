@@ -22,7 +22,14 @@ FIRST_BUDGET_S = 0.05
 TICK_S = 0.1  # the fragment asks for its next tick this soon; ticks never overlap
 MAX_RUNNING = int(os.environ.get("RNN_PLAYGROUND_MAX_TRAINERS", "4"))
 
-TRAINER, RUNNING, LOCK = "trainer", "train_running", "train_lock"
+TRAINER = "trainer"  # the Train page's slot; other pages pass their own slot name
+
+
+def _keys(slot: str) -> tuple[str, str, str, str]:
+    """Session-state keys of one slot: trainer, running flag, lock, step request."""
+    if slot == TRAINER:  # the Train page's historical names (tests and links rely on them)
+        return "trainer", "train_running", "train_lock", "train_step_requested"
+    return slot, f"{slot}_running", f"{slot}_lock", f"{slot}_step_requested"
 
 
 @st.cache_resource
@@ -31,35 +38,37 @@ def _server_slots() -> threading.BoundedSemaphore:
     return threading.BoundedSemaphore(MAX_RUNNING)
 
 
-def _lock() -> threading.Lock:
-    if LOCK not in st.session_state:
-        st.session_state[LOCK] = threading.Lock()
-    return st.session_state[LOCK]
+def _lock(slot: str = TRAINER) -> threading.Lock:
+    key = _keys(slot)[2]
+    if key not in st.session_state:
+        st.session_state[key] = threading.Lock()
+    return st.session_state[key]
 
 
-def trainer() -> Trainer | None:
-    return st.session_state.get(TRAINER)
+def trainer(slot: str = TRAINER) -> Trainer | None:
+    return st.session_state.get(_keys(slot)[0])
 
 
-def is_running() -> bool:
-    return bool(st.session_state.get(RUNNING)) and trainer() is not None and not trainer().finished
+def is_running(slot: str = TRAINER) -> bool:
+    tr = trainer(slot)
+    return bool(st.session_state.get(_keys(slot)[1])) and tr is not None and not tr.finished
 
 
-def ensure_trainer(cfg, series) -> Trainer | None:
+def ensure_trainer(cfg, series, slot: str = TRAINER, factory=Trainer) -> Trainer | None:
     """The session's trainer for this config; a new one when nothing has been trained yet.
 
     A trainer that has trained keeps its run when settings change (the page offers Reset);
     a change of learning rate alone is applied to the running trainer.
     """
-    tr = trainer()
+    tr = trainer(slot)
     if tr is not None and tr.epoch > 0:
         if same_run(tr.cfg, cfg) and tr.lr != cfg.train.lr:
-            with _lock():
+            with _lock(slot):
                 tr.set_lr(cfg.train.lr)
         return tr
     if tr is None or tr.cfg != cfg:
-        st.session_state[TRAINER] = Trainer(cfg, series)
-    return st.session_state[TRAINER]
+        st.session_state[_keys(slot)[0]] = factory(cfg, series)
+    return st.session_state[_keys(slot)[0]]
 
 
 def same_run(a, b) -> bool:
@@ -68,28 +77,43 @@ def same_run(a, b) -> bool:
 
 
 # -- button callbacks: flip state only --------------------------------------------------
-def toggle_running() -> None:
-    st.session_state[RUNNING] = not st.session_state.get(RUNNING, False)
+def toggle_running(slot: str = TRAINER) -> None:
+    running = _keys(slot)[1]
+    st.session_state[running] = not st.session_state.get(running, False)
 
 
-def request_step() -> None:
-    st.session_state[RUNNING] = False
-    st.session_state["train_step_requested"] = True
+def request_step(slot: str = TRAINER) -> None:
+    _, running, _, step = _keys(slot)
+    st.session_state[running] = False
+    st.session_state[step] = True
 
 
-def request_reset() -> None:
-    st.session_state[RUNNING] = False
-    st.session_state.pop(TRAINER, None)
+def request_reset(slot: str = TRAINER) -> None:
+    key, running, _, _ = _keys(slot)
+    st.session_state[running] = False
+    st.session_state.pop(key, None)
 
 
-def advance(tr: Trainer) -> str | None:
+def buttons(tr: Trainer, slot: str = TRAINER) -> None:
+    """Start/Pause/Resume, Step and Reset for one slot's trainer, in a row."""
+    cols = st.columns(4)
+    label = "⏸ Pause" if is_running(slot) else ("▶ Resume" if tr.epoch > 0 else "▶ Start")
+    suffix = "" if slot == TRAINER else f"_{slot}"
+    cols[0].button(label, on_click=toggle_running, args=(slot,), type="primary", disabled=tr.finished,
+                   width="stretch", key=f"start_pause{suffix}")
+    cols[1].button("⏭ Step one epoch", on_click=request_step, args=(slot,), disabled=tr.finished,
+                   width="stretch", key=f"step{suffix}")
+    cols[2].button("↺ Reset", on_click=request_reset, args=(slot,), width="stretch", key=f"reset{suffix}")
+
+
+def advance(tr: Trainer, slot: str = TRAINER) -> str | None:
     """Train one chunk (or one requested step). Returns a message when the server is busy."""
-    step = st.session_state.pop("train_step_requested", False)
-    if not (step or is_running()):
+    step = st.session_state.pop(_keys(slot)[3], False)
+    if not (step or is_running(slot)):
         return None
     # No Streamlit call between acquire and release: a rerun can stop this thread at any
     # Streamlit call (even a session_state read), and a lock must never be left held.
-    lock, slots = _lock(), _server_slots()
+    lock, slots = _lock(slot), _server_slots()
     if not slots.acquire(timeout=0.05):
         return "The server is busy with other students' training; retrying…"
     try:
@@ -101,29 +125,29 @@ def advance(tr: Trainer) -> str | None:
         finally:
             lock.release()
     except PlaygroundError as err:  # a config the Trainer refuses mid-way
-        st.session_state[RUNNING] = False
+        st.session_state[_keys(slot)[1]] = False
         return str(err)
     finally:
         slots.release()
     return None
 
 
-def live_fragment(draw) -> None:
-    """Run ``draw(trainer, note)`` inside a fragment that ticks while training runs."""
-    interval = TICK_S if is_running() else None
+def live_fragment(draw, slot: str = TRAINER) -> None:
+    """Run ``draw(trainer, note)`` inside a fragment that ticks while ``slot``'s training runs."""
+    interval = TICK_S if is_running(slot) else None
 
     @st.fragment(run_every=interval)
     def tick():
-        tr = trainer()
+        tr = trainer(slot)
         if tr is None:
             return
-        was_running = is_running()
-        note = advance(tr)
+        was_running = is_running(slot)
+        note = advance(tr, slot)
         started = time.perf_counter()
         draw(tr, note)
         st.session_state["draw_seconds"] = time.perf_counter() - started
         if was_running and tr.finished:
-            st.session_state[RUNNING] = False
+            st.session_state[_keys(slot)[1]] = False
             st.rerun()  # the whole page: stops the timer and shows the final results
 
     tick()
