@@ -7,7 +7,7 @@ from rnn_core.errors import PlaygroundError
 from rnn_core.plots import series as plots
 from ui import sequence_views as views
 from ui.data_picker import pick_series
-from ui.setup import page_setup, show_error
+from ui.setup import page_setup, show_error, url_checked
 
 EXPLORE = "sequence_explore.md"
 BIND = {"bind": "query-params", "persist_state": "session"}
@@ -118,3 +118,5 @@ except PlaygroundError as err:
     show_error(err)
 views.explore(EXPLORE, "trends")
 views.explore(EXPLORE, "seasonal")
+
+url_checked()

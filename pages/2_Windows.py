@@ -8,7 +8,7 @@ from rnn_core.errors import PlaygroundError
 from rnn_core.plots import series as plots
 from ui import sequence_views as views
 from ui.data_picker import pick_series
-from ui.setup import page_setup, show_error
+from ui.setup import choices_help, page_setup, show_error, url_checked
 
 EXPLORE = "windows_explore.md"
 # the same keys, widgets and ranges as the Train page, so a choice made here follows the student there
@@ -27,7 +27,7 @@ st.markdown("A network learns from pairs: an **input** (the last `lookback` valu
 
 c = st.columns(4)
 mode = c[0].selectbox("Window mode", config.MODES, index=config.MODES.index(DEFAULT.mode), key="mode",
-                      format_func=config.MODE_LABELS.get, **BIND)
+                      help=choices_help(config.MODE_LABELS), **BIND)
 lookback = c[1].slider("lookback", 1, 200, DEFAULT.lookback, key="lookback", **BIND,
                        help="How many past values the network reads per window.")
 horizon = 1
@@ -108,3 +108,5 @@ if split is not None:
     st.info(f"The scaler is fitted on the **training part only**, then applied unchanged to validation and "
             f"test: {scaler_fit.describe()}.", icon="📏")
 views.explore(EXPLORE, "normalise")
+
+url_checked()

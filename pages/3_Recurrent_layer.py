@@ -8,7 +8,7 @@ from rnn_core.errors import PlaygroundError
 from rnn_core.plots import layer as plots
 from ui import layer_views as views
 from ui.data_picker import data_config, pick_series
-from ui.setup import page_setup, show_error
+from ui.setup import choices_help, page_setup, show_error, url_checked
 
 BIND = views.BIND
 
@@ -22,7 +22,7 @@ st.markdown("A recurrent layer is one small function, the **cell**, applied once
 # ---------------------------------------------------------------- the equation and its code
 st.header("The equation, and the code that runs it")
 c = st.columns(2)
-cell = c[0].selectbox("Cell", layer_lab.CELLS, key="layer_cell", format_func=config.CELL_LABELS.get, **BIND)
+cell = c[0].selectbox("Cell", layer_lab.CELLS, key="layer_cell", help=choices_help(config.CELL_LABELS), **BIND)
 activation = c[1].radio("Activation f (vanilla, leaky and skip cells)", config.ACTIVATIONS, key="layer_activation",
                         horizontal=True, **BIND)
 st.latex(layer_lab.cell_equation(cell))
@@ -131,3 +131,5 @@ if st.session_state.get("compare_on"):
         show_error(err)
 else:
     st.caption("Press **Train both**: about a second on one CPU thread; results are kept per setting.")
+
+url_checked()

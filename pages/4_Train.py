@@ -6,7 +6,7 @@ from rnn_core.errors import PlaygroundError
 from rnn_core.plots import training as plots
 from ui import live, results, train_controls
 from ui.data_picker import data_config, pick_series
-from ui.setup import page_setup, show_error
+from ui.setup import page_setup, show_error, url_checked
 
 page_setup("Train", "🏋️")
 series = pick_series()
@@ -21,6 +21,7 @@ with settings_col:
     except PlaygroundError as err:
         show_error(err)
         cfg, tr = None, None
+url_checked()
 
 if tr is None:
     with live_col:

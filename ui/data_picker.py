@@ -13,7 +13,7 @@ import streamlit as st
 from rnn_core import data
 from rnn_core.config import PRESETS, DataConfig
 from rnn_core.errors import PlaygroundError
-from ui.setup import show_error
+from ui.setup import choices_help, show_error
 
 UPLOAD = "upload"
 DEFAULT = PRESETS["default"].data.name  # the Train page's default preset trains on it
@@ -92,7 +92,8 @@ def pick_series(container=None) -> data.Series | None:
     with container:
         st.subheader("Sequence")
         options = [*data.DATASETS, UPLOAD]
-        name = st.selectbox("Dataset", options, format_func=_label, key="dataset", index=options.index(DEFAULT),
+        name = st.selectbox("Dataset", options, key="dataset", index=options.index(DEFAULT),
+                            help=choices_help({n: _label(n) for n in options}),
                             bind="query-params", persist_state="session")
         if name == UPLOAD:
             series = _upload_widgets()

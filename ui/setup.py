@@ -6,6 +6,7 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 import rnn_core._torch  # noqa: F401  - one torch thread for the whole server, set before any training
+from ui import classroom
 
 # Pages in lecture order: (file, title, icon, one line on what it is for).
 PAGES = [
@@ -28,6 +29,12 @@ def page_setup(title: str, icon: str = "🔁") -> None:
         for path, label, page_icon, _ in PAGES:
             _link(path, label, page_icon)
         st.divider()
+    classroom.begin()
+
+
+def url_checked() -> None:
+    """Call after a page's widgets: notes for link values a control could not take."""
+    classroom.check_url()
 
 
 def _link(path: str, label: str, icon: str) -> None:
@@ -47,3 +54,8 @@ def page_map() -> None:
 def show_error(err: Exception) -> None:
     """A friendly message in the page instead of a traceback."""
     st.error(str(err), icon="⚠️")
+
+
+def choices_help(labels: dict) -> str:
+    """A tooltip naming each option: the URL and the code use the short name, this says what it is."""
+    return "  \n".join(f"**{name}**: {label}" for name, label in labels.items())

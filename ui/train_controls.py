@@ -10,6 +10,7 @@ import streamlit as st
 
 from rnn_core import config
 from rnn_core.config import ExperimentConfig
+from ui.setup import choices_help
 
 BIND = {"bind": "query-params", "persist_state": "session"}
 
@@ -40,7 +41,6 @@ def _apply_preset() -> None:
 def preset_picker() -> None:
     names = [n for n in config.PRESETS if n != "tiny"]
     st.selectbox("Preset", names, key="preset", on_change=_apply_preset, **BIND,
-                 format_func=lambda n: n.replace("_", " "),
                  help="Known-good and known-bad set-ups; picking one sets every control below.")
     st.caption(config.PRESET_REASONS[st.session_state.get("preset", "default")])
 
@@ -53,7 +53,7 @@ def settings(data_cfg: config.DataConfig) -> ExperimentConfig:
     d = _flat(config.PRESETS["default"])
     with st.expander("Windows", expanded=True):
         mode = st.selectbox("Window mode", config.MODES, index=config.MODES.index(d["mode"]), key="mode",
-                            format_func=config.MODE_LABELS.get, **BIND)
+                            help=choices_help(config.MODE_LABELS), **BIND)
         lookback = st.slider("lookback", 1, 200, d["lookback"], key="lookback", **BIND,
                              help="How many past values the network reads per window.")
         horizon = 1
@@ -63,7 +63,7 @@ def settings(data_cfg: config.DataConfig) -> ExperimentConfig:
                               **BIND, help="Fitted on the training part only.")
     with st.expander("Model", expanded=True):
         cell = st.selectbox("cell", config.CELLS, index=config.CELLS.index(d["cell"]), key="cell",
-                            format_func=config.CELL_LABELS.get, **BIND)
+                            help=choices_help(config.CELL_LABELS), **BIND)
         hidden_size = st.slider("hidden_size", 1, config.MAX_HIDDEN_SIZE, d["hidden_size"], key="hidden_size", **BIND)
         num_layers = st.slider("num_layers", 1, config.MAX_NUM_LAYERS, d["num_layers"], key="num_layers", **BIND)
         activation = d["activation"]

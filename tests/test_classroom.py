@@ -1,0 +1,81 @@
+"""Links that reproduce a run, bad link values, exercise links that hide controls, lecture mode."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.apptest_helpers import ROOT
+from ui import classroom
+
+
+def _open(page: str, **params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_a_link_reproduces_the_train_settings():
+    at = _open("4_Train.py", cell="lstm", hidden_size="48", lr="0.003", seed="7", dataset="sine", mode="multi",
+               horizon="4")
+    assert at.selectbox(key="cell").value == "lstm"
+    assert at.slider(key="hidden_size").value == 48
+    assert at.number_input(key="lr").value == pytest.approx(0.003)
+    assert at.number_input(key="seed").value == 7
+    assert at.selectbox(key="dataset").value == "sine"
+    assert at.slider(key="horizon").value == 4
+    assert not at.warning.values or all("link" not in w for w in at.warning.values)
+    # ...and the page writes the same values back into the URL it shows
+    assert at.query_params["cell"] == "lstm" and at.query_params["hidden_size"] == "48"
+
+
+def test_the_windows_page_reads_its_link_too():
+    at = _open("2_Windows.py", mode="seq2seq", lookback="12", horizon="3", scaler="minmax")
+    assert (at.selectbox(key="mode").value, at.slider(key="lookback").value) == ("seq2seq", 12)
+    assert (at.slider(key="horizon").value, at.selectbox(key="scaler").value) == (3, "minmax")
+
+
+@pytest.mark.parametrize("key, bad, fallback", [
+    ("lookback", "abc", 16), ("epochs", "99999", 60), ("cell", "transformer", "gru"), ("layer_norm", "maybe", False),
+])
+def test_a_bad_link_value_falls_back_with_a_note(key, bad, fallback):
+    at = _open("4_Train.py", **{key: bad})
+    assert at.session_state[key] == fallback
+    notes = [w for w in at.warning.values if "link set" in w]
+    assert len(notes) == 1 and f"`{key}`" in notes[0], at.warning.values
+
+
+def test_a_link_value_is_shown_safely_in_the_note():
+    at = _open("4_Train.py", lookback="<img src=x onerror=alert(1)>`**")
+    (note,) = [w for w in at.warning.values if "link set" in w]
+    assert "<" not in note and "`**" not in note
+
+
+def test_the_note_does_not_repeat_on_the_next_run():
+    at = _open("4_Train.py", lookback="abc")
+    at.run()
+    assert not [w for w in at.warning.values if "link set" in w]
+
+
+def test_hiding_css_only_uses_plain_identifiers():
+    css = classroom.hiding_css("cell,</style><script>", "lr, epochs ,x y")
+    assert ".st-key-lr" in css and ".st-key-epochs" in css and ":not(.st-key-cell)" in css
+    assert "script" not in css and "x y" not in css
+    assert classroom.hiding_css(None, None) == ""
+
+
+def test_an_exercise_link_adds_the_hiding_rules():
+    at = _open("4_Train.py", only="cell")
+    styles = [h.proto.body for h in at.get("html")]
+    assert any(":not(.st-key-cell)" in s for s in styles)
+
+
+def test_lecture_mode_is_a_switch_in_the_url():
+    plain = _open("1_Sequence_data.py")
+    assert not any("font-size" in h.proto.body for h in plain.get("html"))
+    lecture = _open("1_Sequence_data.py", lecture="true")
+    assert lecture.toggle(key="lecture").value is True
+    assert any("font-size" in h.proto.body for h in lecture.get("html"))

@@ -1,0 +1,106 @@
+"""Classroom conveniences every page shares: lecture mode, links that hide controls, URL checks.
+
+- **Lecture mode** (``?lecture=true``): larger type and charts, high contrast, captions
+  folded away, for a projector.
+- **Exercise links**: ``?only=cell,lr`` hides every other control on the page;
+  ``?hide=lr`` hides just those. Only keys made of ``[a-z0-9_]`` are used, so nothing from
+  the URL ever reaches the page's CSS except a plain identifier.
+- **URL checks**: a value in the link that a control cannot take (``?lookback=abc``,
+  ``?epochs=99999``) is dropped by Streamlit, which falls back to the default; we say so
+  in the page instead of failing silently.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import streamlit as st
+
+_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
+_RAW, _NOTES = "_url_raw", "_url_notes_box"
+# Query parameters that are not widgets, so they are never "ignored".
+NOT_WIDGETS = {"only", "hide", "embed", "embed_options"}
+MAX_HIDDEN = 40
+
+_LECTURE_CSS = """
+<style>
+[data-testid="stMain"] { font-size: 1.3rem; }
+[data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label,
+[data-testid="stMain"] [data-testid="stMetricValue"] { font-size: 1.3rem; color: #000; }
+[data-testid="stMain"] h1 { font-size: 3rem; }
+[data-testid="stMain"] h2, [data-testid="stMain"] h3 { font-size: 2.1rem; color: #000; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"] { display: none; }
+[data-testid="stMain"] [data-testid="stPlotlyChart"] { zoom: 1.25; }
+[data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #fff; }
+</style>
+"""
+
+
+def _keys(text: str | None) -> list[str]:
+    """Identifiers from a comma list; anything else is dropped."""
+    words = [w.strip() for w in (text or "").split(",")]
+    return [w for w in words if _KEY.fullmatch(w)][:MAX_HIDDEN]
+
+
+def hiding_css(only: str | None, hide: str | None) -> str:
+    """CSS that hides controls: every labelled widget but ``only``, or just ``hide``.
+
+    Examples
+    --------
+    >>> "st-key-lr" in hiding_css(None, "lr,<script>")
+    True
+    """
+    rules = []
+    if _keys(only):
+        keep = "".join(f":not(.st-key-{k})" for k in [*_keys(only), "lecture"])
+        rules.append(f'[class*="st-key-"]:has([data-testid="stWidgetLabel"]){keep} {{ display: none; }}')
+    rules += [f".st-key-{k} {{ display: none; }}" for k in _keys(hide)]
+    return f"<style>{' '.join(rules)}</style>" if rules else ""
+
+
+def begin() -> None:
+    """Called by ``page_setup``: lecture switch, hiding rules, and the slot for URL notes."""
+    lecture = st.sidebar.toggle("🎓 Lecture mode", key="lecture", bind="query-params", persist_state="session",
+                                help="For a projector: larger type and charts, high contrast, captions hidden.")
+    if lecture:
+        st.html(_LECTURE_CSS)
+    css = hiding_css(st.query_params.get("only"), st.query_params.get("hide"))
+    if css:
+        st.html(css)
+    st.session_state[_NOTES] = st.container()
+    raw = {k: st.query_params.get_all(k) for k in st.query_params if k not in NOT_WIDGETS}
+    st.session_state[_RAW] = {k: v[-1] for k, v in raw.items() if v}
+
+
+def _same(raw: str, value) -> bool:
+    """Whether the widget took the URL's value (Streamlit drops values it cannot take)."""
+    if isinstance(value, bool):
+        return raw.strip().lower() in (("true", "1") if value else ("false", "0"))
+    if isinstance(value, (int, float)):
+        try:
+            return math.isclose(float(raw), float(value), rel_tol=1e-9, abs_tol=1e-12)
+        except ValueError:
+            return False
+    if isinstance(value, (list, tuple)):
+        return True  # multi-value widgets: Streamlit keeps what it can; nothing to report
+    return raw == str(value)
+
+
+def _shown(raw: str) -> str:
+    """A URL value made safe to show inside inline code (no markdown, no HTML)."""
+    clean = re.sub(r"[^\w.\- ]", "?", raw)[:40]
+    return clean or "(empty)"
+
+
+def check_url() -> None:
+    """After the page's widgets: say which link values were not used, once per link."""
+    raw = st.session_state.pop(_RAW, None) or {}
+    box = st.session_state.get(_NOTES)
+    for key, value in raw.items():
+        if key not in st.session_state or _same(value, st.session_state[key]):
+            continue
+        now = st.session_state[key]
+        target = box if box is not None else st
+        target.warning(f"The link set `{_shown(key)}` to `{_shown(value)}`, which this control cannot take; "
+                       f"it uses `{_shown(str(now))}` instead.", icon="🔗")
