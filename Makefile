@@ -11,7 +11,7 @@ PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check --retrie
 # pip warns about local index folders that lack a package; that is noise, not news.
 QUIET := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench load-test clean
 .DEFAULT_GOAL := run
 
 $(PY):
@@ -36,6 +36,9 @@ lint: $(VENV)/.dev
 
 bench: $(VENV)/.runtime
 	$(PY) -m rnn_core.bench
+
+load-test: $(VENV)/.dev
+	$(PY) -m tests.load.load_test --sessions 20
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

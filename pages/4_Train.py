@@ -9,6 +9,7 @@ from ui.data_picker import data_config, pick_series
 from ui.setup import page_setup, show_error, url_checked
 
 page_setup("Train", "🏋️")
+train_controls.apply_linked_preset()
 series = pick_series()
 st.title("🏋️ Train an RNN, live")
 

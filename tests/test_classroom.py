@@ -79,3 +79,16 @@ def test_lecture_mode_is_a_switch_in_the_url():
     lecture = _open("1_Sequence_data.py", lecture="true")
     assert lecture.toggle(key="lecture").value is True
     assert any("font-size" in h.proto.body for h in lecture.get("html"))
+
+
+def test_a_preset_link_sets_every_control_and_explicit_values_win():
+    from rnn_core import config
+
+    cfg = config.PRESETS["collatz_raw_relu"]
+    at = _open("4_Train.py", preset="collatz_raw_relu", seed="5")
+    assert at.selectbox(key="dataset").value == cfg.data.name
+    assert at.selectbox(key="cell").value == cfg.model.cell
+    assert at.radio(key="activation").value == cfg.model.activation
+    assert at.number_input(key="lr").value == pytest.approx(cfg.train.lr)
+    assert at.number_input(key="seed").value == 5, "a value in the link beats the preset's"
+    assert not [w for w in at.warning.values if "link set" in w]

@@ -68,9 +68,39 @@ def begin() -> None:
     css = hiding_css(st.query_params.get("only"), st.query_params.get("hide"))
     if css:
         st.html(css)
+    _share_box()
     st.session_state[_NOTES] = st.container()
     raw = {k: st.query_params.get_all(k) for k in st.query_params if k not in NOT_WIDGETS}
     st.session_state[_RAW] = {k: v[-1] for k, v in raw.items() if v}
+
+
+def exercise_link(url: str, params: dict, keep: list[str]) -> str:
+    """The page's link with its current settings, showing only the controls in ``keep``.
+
+    Examples
+    --------
+    >>> exercise_link("http://x/Train?a=1", {"cell": "lstm", "only": "lr"}, ["cell"])
+    'http://x/Train?cell=lstm&only=cell'
+    """
+    from urllib.parse import urlencode
+
+    base = url.split("?", 1)[0]
+    query = {k: v for k, v in params.items() if k not in ("only", "hide")}
+    if keep:
+        query["only"] = ",".join(_keys(",".join(keep)))
+    return f"{base}?{urlencode(query)}" if query else base
+
+
+def _share_box() -> None:
+    with st.sidebar.popover("🔗 Share this set-up", width="stretch"):
+        st.caption("The address bar holds every setting on this page, the seed included: copy it and "
+                   "a classmate opens exactly this. For an exercise, choose the controls students may "
+                   "change; every other control is hidden in the link below.")
+        shown = [k for k in st.query_params if _KEY.fullmatch(k) and k not in NOT_WIDGETS]
+        keep = st.multiselect("Controls students may change", sorted({*shown, "cell", "lr", "hidden_size"}),
+                              key="share_keep")
+        url = st.context.url or ""
+        st.code(exercise_link(url, {k: st.query_params[k] for k in st.query_params}, keep), language=None)
 
 
 def _same(raw: str, value) -> bool:

@@ -28,14 +28,31 @@ def _flat(cfg: ExperimentConfig) -> dict:
     }
 
 
-def _apply_preset() -> None:
-    name = st.session_state["preset"]
+def apply_preset(name: str, keep=()) -> None:
+    """Write preset ``name`` into the controls' keys, except those in ``keep``.
+
+    Call before the widgets are drawn (a callback, or the top of the page).
+    """
     cfg = config.PRESETS[name]
-    st.session_state.update(_flat(cfg))
-    # the preset's dataset goes to the shared sequence picker
-    st.session_state["dataset"] = cfg.data.name
-    for key, value in cfg.data.params:
-        st.session_state[f"{cfg.data.name}_{key}"] = value
+    values = {**_flat(cfg), "dataset": cfg.data.name}  # the dataset goes to the shared sequence picker
+    values.update({f"{cfg.data.name}_{key}": value for key, value in cfg.data.params})
+    st.session_state.update({k: v for k, v in values.items() if k not in keep})
+    st.session_state["preset"] = name
+    st.session_state["_linked_preset"] = name
+
+
+def _apply_preset() -> None:
+    apply_preset(st.session_state["preset"])
+
+
+def apply_linked_preset() -> None:
+    """A link with ``?preset=name`` opens that preset; other values in the link still win.
+
+    Call at the top of the page, before the sequence picker draws its widgets.
+    """
+    name = st.query_params.get("preset")
+    if name in config.PRESETS and st.session_state.get("_linked_preset") != name:
+        apply_preset(name, keep=set(st.query_params) - {"preset"})
 
 
 def preset_picker() -> None:
