@@ -4,7 +4,7 @@ import streamlit as st
 
 from rnn_core.errors import PlaygroundError
 from rnn_core.plots import training as plots
-from ui import live, results, train_controls
+from ui import exports, live, results, train_controls
 from ui.data_picker import data_config, pick_series
 from ui.setup import page_setup, show_error, url_checked
 
@@ -68,6 +68,7 @@ with live_col:
 
     if tr.finished or (tr.epoch > 0 and not live.is_running()):
         st.subheader("Against the baselines, on the same test points")
+        result = None
         try:
             result = results.evaluate(tr)
             st.dataframe(results.metrics_table(result).style.highlight_min(axis=0, color="#bbf7d0")
@@ -80,6 +81,7 @@ with live_col:
                 results.add_to_leaderboard(tr, result)
         except PlaygroundError as err:
             show_error(err)
+        exports.export_panel(tr, result)
     if results.leaderboard().size:
         st.subheader("This session's runs")
         st.dataframe(results.leaderboard(), hide_index=True, width="stretch")

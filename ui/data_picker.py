@@ -73,10 +73,10 @@ def _upload_widgets() -> data.Series | None:
             "Time column", time_options, key="csv_time_column", persist_state="session",
             index=time_options.index(info.default_time_column) if info.default_time_column else 0,
         )
-        time_column = None if time_choice == time_options[0] else time_choice
+        time_column = "" if time_choice == time_options[0] else time_choice  # "": row order, not auto-pick
         digest = hashlib.sha1(content).hexdigest()[:12]
         st.session_state["upload_params"] = (("file", file_name), ("sha1", digest),
-                                             ("value_column", value_column), ("time_column", time_column or ""))
+                                             ("value_column", value_column), ("time_column", time_column))
         return load_csv(content, value_column, time_column, file_name)
     except PlaygroundError as err:
         show_error(err)

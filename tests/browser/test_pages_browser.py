@@ -69,4 +69,20 @@ def test_train_start_pause_resume(server, page):
     time.sleep(3)
     rate = (_epoch(page) - held) / (time.perf_counter() - resumed)
     assert exceptions(page) == []
-    print(f"first loss point visible {first_point:.2f} s after Start; {rate:.1f} epochs/s in the browser")
+    main.get_by_role("button", name=re.compile("Pause")).click()
+    headless = _headless_rate(seconds=3.0)
+    print(f"first loss point visible {first_point:.2f} s after Start; {rate:.1f} epochs/s in the browser; "
+          f"headless {headless:.1f} epochs/s; live/headless time ratio {headless / rate:.2f}")
+
+
+def _headless_rate(seconds: float) -> float:
+    """Epochs per second of the same config trained directly (the figure the ratio target uses)."""
+    from rnn_core import config, data
+    from rnn_core.train import Trainer
+
+    cfg = config.PRESETS["default"]
+    tr = Trainer(cfg.replace(train={"epochs": 400}), data.load(cfg.data.name, **cfg.data.kwargs()))
+    tr.run(max_epochs=3)  # warm-up, as the browser run had been going before Resume
+    start, done = time.perf_counter(), tr.epoch
+    tr.run(budget_s=seconds)
+    return (tr.epoch - done) / (time.perf_counter() - start)
