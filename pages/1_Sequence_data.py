@@ -7,6 +7,7 @@ from rnn_core.errors import PlaygroundError
 from rnn_core.plots import series as plots
 from ui import sequence_views as views
 from ui.data_picker import pick_series
+from ui.questions import guided_questions
 from ui.setup import page_setup, show_error, url_checked
 
 EXPLORE = "sequence_explore.md"
@@ -120,3 +121,4 @@ views.explore(EXPLORE, "trends")
 views.explore(EXPLORE, "seasonal")
 
 url_checked()
+guided_questions("sequence_data")

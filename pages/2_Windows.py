@@ -8,6 +8,7 @@ from rnn_core.errors import PlaygroundError
 from rnn_core.plots import series as plots
 from ui import sequence_views as views
 from ui.data_picker import pick_series
+from ui.questions import guided_questions
 from ui.setup import choices_help, page_setup, show_error, url_checked
 
 EXPLORE = "windows_explore.md"
@@ -110,3 +111,4 @@ if split is not None:
 views.explore(EXPLORE, "normalise")
 
 url_checked()
+guided_questions("windows")

@@ -8,6 +8,7 @@ from rnn_core.errors import PlaygroundError
 from rnn_core.plots import layer as plots
 from ui import layer_views as views
 from ui.data_picker import data_config, pick_series
+from ui.questions import guided_questions
 from ui.setup import choices_help, page_setup, show_error, url_checked
 
 BIND = views.BIND
@@ -133,3 +134,4 @@ else:
     st.caption("Press **Train both**: about a second on one CPU thread; results are kept per setting.")
 
 url_checked()
+guided_questions("recurrent_layer")

@@ -6,6 +6,7 @@ from rnn_core.errors import PlaygroundError
 from rnn_core.plots import training as plots
 from ui import exports, live, results, train_controls
 from ui.data_picker import data_config, pick_series
+from ui.questions import guided_questions
 from ui.setup import page_setup, show_error, url_checked
 
 page_setup("Train", "🏋️")
@@ -85,3 +86,4 @@ with live_col:
     if results.leaderboard().size:
         st.subheader("This session's runs")
         st.dataframe(results.leaderboard(), hide_index=True, width="stretch")
+guided_questions("train")
