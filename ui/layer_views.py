@@ -14,6 +14,7 @@ import streamlit as st
 from rnn_core import layer_lab
 from rnn_core.config import CELL_LABELS
 from rnn_core.errors import DataError
+from ui.setup import explore_box
 
 BIND = {"bind": "query-params", "persist_state": "session"}
 
@@ -42,7 +43,7 @@ def parameter_counts(lookback: int, cell: str, hidden_size: int) -> dict:
 
 # ---------------------------------------------------------------- the short input
 
-def _slider(container, label: str, lo: int, hi: int, default: int, key: str) -> int:
+def clamped_slider(container, label: str, lo: int, hi: int, default: int, key: str) -> int:
     """A slider whose range can shrink (a shorter sequence): a remembered value is clamped into it."""
     if key in st.session_state:
         st.session_state[key] = min(max(st.session_state[key], lo), hi)
@@ -66,9 +67,9 @@ def short_input(series) -> tuple[np.ndarray, np.ndarray, str, int]:
         longest = min(layer_lab.MAX_UNROLL, len(series))
         if longest < 2:
             raise DataError("This sequence is too short to unroll: it needs at least 2 values.")
-        length = _slider(c[1], "steps T", 2, longest, min(5, longest), "unroll_length")
+        length = clamped_slider(c[1], "steps T", 2, longest, min(5, longest), "unroll_length")
         last = len(series) - length
-        start = _slider(c[2], "start at", 0, last, 0, "unroll_start") if last > 0 else 0
+        start = clamped_slider(c[2], "start at", 0, last, 0, "unroll_start") if last > 0 else 0
         x = layer_lab.short_input(series.values, length, start)
     scale = c[3].toggle("standardise", True, key="unroll_scale", **BIND,
                         help="Subtract the training part's mean and divide by its std, as training does.")
@@ -156,8 +157,4 @@ EXPLORE = {
 
 def explore(key: str) -> None:
     """An Explore expander: an experiment to try on what is on screen, the answer behind a toggle."""
-    title, body, answer = EXPLORE[key]
-    with st.expander(f"Explore: {title}"):
-        st.markdown(body)
-        if st.toggle("Show an answer", key=f"answer_layer_{key}"):
-            st.markdown(answer)
+    explore_box(*EXPLORE[key], key=f"answer_layer_{key}")

@@ -17,6 +17,7 @@ import streamlit as st
 
 from rnn_core import baselines, metrics, windows
 from rnn_core.config import WindowConfig
+from ui.setup import explore_box
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 # statsmodels' ADF, PACF and STL slow down steeply with length (ADF on 200,000 values takes
@@ -168,8 +169,4 @@ def _prompts(asset: str) -> dict:
 
 def explore(asset: str, key: str) -> None:
     """An Explore expander: an experiment to try on what is on screen, the answer behind a toggle."""
-    title, body, answer = _prompts(asset)[key]
-    with st.expander(f"Explore: {title}"):
-        st.markdown(body)
-        if answer and st.toggle("Show an answer", key=f"answer_{key}"):
-            st.markdown(answer)
+    explore_box(*_prompts(asset)[key], key=f"answer_{key}")

@@ -19,6 +19,9 @@ PAGES = [
      "The equation and the code that runs it, unrolled through time; tanh vs relu; RNN vs MLP."),
     ("pages/4_Train.py", "Train", "🏋️",
      "Train a small RNN live, watch loss, predictions and gradients, compare with naive and ARIMA."),
+    ("pages/6_Inside_LSTM_and_GRU.py", "Inside LSTM and GRU", "🔬",
+     "The LSTM and GRU cells drawn with the code's names, their gates at work on your sequence, "
+     "and measured speed vs a vanilla RNN."),
 ]
 
 
@@ -59,3 +62,11 @@ def show_error(err: Exception) -> None:
 def choices_help(labels: dict) -> str:
     """A tooltip naming each option: the URL and the code use the short name, this says what it is."""
     return "  \n".join(f"**{name}**: {label}" for name, label in labels.items())
+
+
+def explore_box(title: str, body: str, answer: str | None, key: str) -> None:
+    """An Explore expander: an experiment to try on what is on screen, an answer behind a toggle."""
+    with st.expander(f"Explore: {title}"):
+        st.markdown(body)
+        if answer and st.toggle("Show an answer", key=key):
+            st.markdown(answer)

@@ -1,0 +1,158 @@
+"""Streamlit helpers of the "Inside LSTM and GRU" page: cached training, measured speed kept in
+the session, tables, what each gate does, and the page's Explore prompts.
+
+Training results are plain arrays (``rnn_core.gates.GateRun``), cached on the config (a frozen
+dataclass that names the data); the series is passed as ``_series`` so it is not hashed.
+Speed is measured again in each session, on demand: a timing belongs to the moment it was taken.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from rnn_core import gates
+from rnn_core.plots.gates import CELL_NAMES
+from ui.setup import explore_box
+
+SPEED_STATE = "inside_speed_runs"  # (config, fused) -> list of SpeedRow, this session only
+SPEED_EPOCHS = 6
+
+
+@st.cache_data(max_entries=16, show_spinner="Training a small network on your sequence…")
+def gate_run(cfg, _series) -> gates.GateRun:
+    return gates.train_and_record(cfg, _series)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def parameter_table(hidden_size: int) -> pd.DataFrame:
+    """One row per cell: weight blocks, numbers learned by the layer, multiply-adds per step."""
+    counts = gates.parameter_counts(hidden_size)
+    base = counts["rnn"]["recurrent"]
+    return pd.DataFrame([{"cell": CELL_NAMES[c], "weight blocks": n["blocks"], "parameters (layer)": n["recurrent"],
+                          "× vanilla": f"{n['recurrent'] / base:.2f}", "multiply-adds per step": n["macs_per_step"]}
+                         for c, n in counts.items()]).set_index("cell")
+
+
+def fmt_loss(v: float) -> str:
+    """A loss short enough for a metric card: 3 significant digits, scientific when tiny."""
+    return "–" if not math.isfinite(v) else f"{v:.3g}" if abs(v) >= 0.01 else f"{v:.1e}"
+
+
+def fmt_in_window(v: float, x) -> str:
+    """A value with as many decimals as the window's scale needs (4 significant digits of its largest |x|),
+    so a sine's 1e-14 reads as 0.000."""
+    scale = float(np.max(np.abs(x))) or 1.0
+    digits = max(0, 3 - math.floor(math.log10(scale)))
+    return f"{round(float(v), digits) + 0.0:.{digits}f}"
+
+
+def measure(cfg, series, fused: bool) -> None:
+    """Time vanilla, LSTM and GRU now and keep the result in the session (Measure button)."""
+    rows = gates.measure_speed(cfg, series, epochs=SPEED_EPOCHS, fused=fused)
+    st.session_state.setdefault(SPEED_STATE, {})[(cfg, fused)] = rows
+
+
+def measured(cfg, fused: bool):
+    """The rows measured in this session for these settings, or None."""
+    return st.session_state.get(SPEED_STATE, {}).get((cfg, fused))
+
+
+def speed_table(rows) -> pd.DataFrame:
+    base = rows[0].ms_per_epoch
+    return pd.DataFrame([{"cell": CELL_NAMES[r.cell], "parameters (model)": r.parameters,
+                          "ms / epoch (median)": f"{r.ms_per_epoch:.1f}", "× vanilla": f"{r.ms_per_epoch / base:.2f}",
+                          "epochs timed": len(r.ms_each), "validation loss": f"{r.val_loss:.4g}"}
+                         for r in rows]).set_index("cell")
+
+
+def speed_sentence(rows) -> str:
+    """What this measurement says about the GRU against the LSTM, in numbers (not assumed)."""
+    by = {r.cell: r for r in rows}
+    lstm, gru = by["lstm"], by["gru"]
+    ratio = gru.ms_per_epoch / lstm.ms_per_epoch
+    params = gru.parameters / lstm.parameters
+    verdict = ("faster" if ratio < 0.95 else "slower" if ratio > 1.05 else "about as fast")
+    return (f"Measured just now: the GRU has **{params:.0%}** of the LSTM's parameters and took **{ratio:.2f}×** "
+            f"its time per epoch, so here it was **{verdict}**. Fewer numbers to learn does not guarantee less "
+            "time: at small sizes much of an epoch goes into per-step overhead rather than arithmetic, and "
+            "how well each kernel is optimised matters. Try a larger hidden size, and the `written` cells.")
+
+
+# ---------------------------------------------------------------- the gates, in our words
+
+GATE_NOTES = {
+    "lstm": [
+        ("f", "**forget gate** `f`: for every unit of the memory, a number between 0 and 1 that says how much of "
+              "the old cell state $c_{t-1}$ survives this step: 1 keeps it all, 0 wipes it."),
+        ("i", "**input gate** `i`: how much of the new candidate gets written into memory at this step."),
+        ("g", "**candidate** `g`: the content proposed for the memory, between −1 and 1, computed much like a "
+              "vanilla RNN's new state from $x_t$ and $h_{t-1}$."),
+        ("o", "**output gate** `o`: how much of the (squashed) memory is shown as $h_t$, the part that the head "
+              "and the next step's gates can see. The cell can hold something in `c` without acting on it yet."),
+        ("c", "**cell state** `c`: the long-term memory lane. Nothing multiplies it by a weight matrix or squashes "
+              "it on its way through time: it is only scaled by `f` and added to, so information (and the "
+              "gradient, going back) can travel many steps."),
+    ],
+    "gru": [
+        ("z", "**update gate** `z`: per unit, how much of the old state to keep. $z \\approx 1$ copies "
+              "$h_{t-1}$ unchanged; $z \\approx 0$ replaces it by the candidate. One gate does the LSTM's forget "
+              "and input jobs at once: what is kept and what is written always add up to 1."),
+        ("r", "**reset gate** `r`: how much of the old state the candidate may look at. With $r \\approx 0$ the "
+              "candidate is built from the input alone, as if starting fresh. In PyTorch's form `r` scales "
+              "$W_{hn}h + b_{hn}$ after the product, so all three blocks of $W_{hh}$ meet $h$ in one matrix product."),
+        ("n", "**candidate** `n`: the proposed new state, between −1 and 1."),
+        ("h", "**hidden state** `h`: the GRU's only memory. There is no separate cell state, so there is less "
+              "to compute and to store for backpropagation than in an LSTM."),
+    ],
+}
+
+
+def gate_notes(cell: str) -> None:
+    st.markdown("\n".join(f"- {text}" for _, text in GATE_NOTES[cell]))
+
+
+# ---------------------------------------------------------------- Explore prompts
+
+EXPLORE = {
+    "training": (
+        "❓ What kind of issues might arise during training?",
+        "Train the `lstm` with lookback **96**. In the *forget gate* heatmap, look for units that stay yellow "
+        "(f near 1) across the whole window, and check that their row in the *cell state* holds its colour. "
+        "Then switch to the `gru` and look for units whose *update gate* stays near 1.",
+        "Gradients that vanish or explode on the way back through many steps. In a vanilla RNN every step "
+        "back multiplies the gradient by $W_{hh}$ and by the slope of tanh, so it shrinks (or grows) "
+        "geometrically. Along the LSTM's cell state one step back multiplies it by $f_t$ only (plus the "
+        "paths through $h$): where the network learns $f \\approx 1$ the gradient passes almost unchanged. "
+        "The GRU's $z \\odot h_{t-1}$ term is the same kind of shortcut. The Gradients page shows the norms.",
+    ),
+    "forgetting": (
+        "❓ What are some limitations of this approach? (forgetting early data)",
+        "Pick the `sine` or the `traffic` sequence in the sidebar, train, and slide through the windows. In "
+        "the *cell state* (LSTM) or *hidden state* (GRU), which units keep a steady colour for many steps, "
+        "and which follow every input? Then lower the hidden size to 2: what has to go?",
+        "A vanilla RNN rewrites its whole state at every step, so early inputs fade after a few steps. Gates "
+        "let the network decide, unit by unit and step by step, what to keep and what to overwrite: some "
+        "units become slow memories (f or z near 1), others track the latest input. The memory is still a "
+        "fixed number of units, which is why attention later let models look back at every step directly.",
+    ),
+    "efficiency": (
+        "❓ Computational efficiency and memory constraints: why would a GRU help?",
+        "Press **Measure** at hidden size 8, then at 128. Compare the *× vanilla* column of the parameter table "
+        "(4 : 3 : 1 weight blocks) with the measured *× vanilla* time. Then switch *Run* to `written` (the "
+        "cells whose code is shown above) and measure again.",
+        "The GRU has three weight blocks instead of four, so about 3/4 of the LSTM's parameters and "
+        "multiply-adds, and no separate cell state to keep for backpropagation. Whether that shows as wall-clock "
+        "time depends on the implementation and on the size: for small layers most of the time is overhead "
+        "per step and per operation, and torch's fused LSTM and GRU kernels are not equally optimised on a "
+        "CPU. That is why this page measures instead of assuming.",
+    ),
+}
+
+
+def explore(key: str) -> None:
+    """An Explore expander: an experiment to try on what is on screen, the answer behind a toggle."""
+    explore_box(*EXPLORE[key], key=f"answer_inside_{key}")
