@@ -1,0 +1,98 @@
+"""Streamlit helpers of the Text generation page: corpus picker, model settings, samples, the sample grid.
+
+Nothing the user typed is rendered as markdown or HTML: samples and prompts go through
+``st.code``, which shows text as it is.
+"""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from rnn_core import text
+from rnn_core.config import CELL_LABELS, MAX_EPOCHS
+from ui.setup import choices_help
+
+SLOT = "char_lm"  # this page's live-training slot
+BIND = {"bind": "query-params", "persist_state": "session"}
+SAMPLE_EVERY_S = 3.0  # while training, samples are rewritten this often
+CORPUS_CAPTIONS = {"english": "notes written for this app", "python": "standard-library source code",
+                   "paste": "paste your own text"}
+PROMPTS = {"english": "th", "python": "    def ", "paste": ""}
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def corpus(name: str) -> str:
+    return text.load_corpus(name)
+
+
+def _corpus_changed() -> None:
+    """A prompt that suits the new corpus (a pasted text may lack the letters of the old one)."""
+    st.session_state["prompt"] = PROMPTS[st.session_state["corpus"]]
+
+
+def pick_corpus() -> tuple[str, str]:
+    """The corpus radio (and the paste box); returns (corpus name, text). Raises DataError for bad text."""
+    # the options themselves (no format_func) so that the URL reads ?corpus=python
+    name = st.radio("Corpus", list(CORPUS_CAPTIONS), captions=list(CORPUS_CAPTIONS.values()), key="corpus",
+                    on_change=_corpus_changed, **BIND)
+    if name != "paste":
+        st.caption(text.CORPORA[name])
+        return name, corpus(name)
+    raw = st.text_area("Your text", key="pasted_text", height=160, max_chars=text.MAX_CORPUS_CHARS,
+                       persist_state="session",
+                       help=f"{text.MIN_CORPUS_CHARS:,} to {text.MAX_CORPUS_CHARS:,} characters; "
+                            "a few thousand or more works best.")
+    return name, text.check_corpus(raw)
+
+
+def settings(corpus_name: str, corpus_text: str):
+    """The model and training widgets -> an ExperimentConfig checked against the text model's limits."""
+    with st.expander("Model", expanded=True):
+        cell = st.selectbox("cell", text.TEXT_CELLS, index=text.TEXT_CELLS.index("gru"), key="text_cell",
+                            help=choices_help(CELL_LABELS), **BIND)
+        hidden_size = st.slider("hidden_size", 8, 256, 128, 8, key="text_hidden_size", **BIND)
+        num_layers = st.slider("num_layers", 1, text.MAX_TEXT_LAYERS, 1, key="text_num_layers", **BIND)
+        embedding = st.slider("Embedding size (0 = one-hot)", 0, text.MAX_EMBEDDING, 32, key="embedding", **BIND,
+                              help="Each character becomes a learned vector of this length; 0 feeds a one-hot "
+                                   "vector as long as the vocabulary instead.")
+    with st.expander("Training", expanded=False):
+        seq_len = st.slider("Sequence length (characters per window)", 8, 200, 64, 8, key="seq_len", **BIND,
+                            help="How far back the network is trained to look.")
+        lr = st.number_input("lr", 1e-4, 0.1, 0.005, 0.001, format="%.4f", key="text_lr", **BIND)
+        batch_size = st.slider("batch_size", 4, 128, 32, 4, key="text_batch_size", **BIND)
+        epochs = st.slider("epochs", 10, MAX_EPOCHS, 300, 10, key="text_epochs", **BIND)
+        seed = st.number_input("seed", 0, 10_000, 0, key="text_seed", **BIND)
+    digest = text.digest(corpus_text) if corpus_name == "paste" else ""
+    cfg = text.text_config(corpus_name, digest, cell, hidden_size, num_layers, embedding, seq_len, float(lr),
+                           batch_size, epochs, int(seed))
+    return text.check_config(cfg, text.Vocab.from_text(corpus_text).size)
+
+
+def temperatures(t: float) -> list[float]:
+    """Greedy, the student's temperature and twice it: what temperature does, side by side."""
+    return [0.0, t, min(2 * t, text.MAX_TEMPERATURE)]
+
+
+def current_samples(tr, temps: list[float], prompt: str, length: int, running: bool) -> list[str]:
+    """Samples of the trainer's current weights; while it trains, rewritten at most every SAMPLE_EVERY_S."""
+    key = (tuple(temps), prompt, length)
+    kept = st.session_state.get(f"{SLOT}_samples")
+    now = time.monotonic()
+    stale = kept is not None and kept["epoch"] != tr.epoch and (not running or now - kept["at"] >= SAMPLE_EVERY_S)
+    if kept is None or kept["trainer"] is not tr or kept["key"] != key or stale:
+        texts = tr.samples(temps, prompt, length, seed=tr.cfg.train.seed + tr.epoch)
+        kept = {"trainer": tr, "key": key, "epoch": tr.epoch, "at": now, "texts": texts}
+        st.session_state[f"{SLOT}_samples"] = kept
+    return kept["texts"]
+
+
+def sample_grid(tr, temps: list[float], prompt: str, length: int, running: bool, code: bool) -> None:
+    """The samples side by side, each under its temperature; the prompt is shown with them."""
+    texts = current_samples(tr, temps, prompt, length, running)
+    for col, t, continuation in zip(st.columns(len(temps)), temps, texts):
+        with col:
+            label = "greedy (T = 0)" if t == 0 else f"T = {t:.2f}"
+            st.markdown(f"**{label}**")
+            st.code(prompt + continuation, language="python" if code else None, wrap_lines=True, height=300)
