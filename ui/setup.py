@@ -22,6 +22,9 @@ PAGES = [
     ("pages/6_Inside_LSTM_and_GRU.py", "Inside LSTM and GRU", "🔬",
      "The LSTM and GRU cells drawn with the code's names, their gates at work on your sequence, "
      "and measured speed vs a vanilla RNN."),
+    ("pages/8_Transfer_learning.py", "Transfer learning", "🧳",
+     "Pretrain on sine waves, copy to a new series with little data: freeze, fine-tune or retrain "
+     "each layer, race it against training from scratch."),
     ("pages/9_Text_generation.py", "Text generation", "✍️",
      "A character-level language model trained live: samples at several temperatures, "
      "next-character probabilities."),
