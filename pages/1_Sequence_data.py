@@ -10,7 +10,6 @@ from ui.data_picker import pick_series
 from ui.questions import guided_questions
 from ui.setup import page_setup, show_error, url_checked
 
-EXPLORE = "sequence_explore.md"
 BIND = {"bind": "query-params", "persist_state": "session"}
 
 page_setup("Sequence data", "📈")
@@ -18,7 +17,6 @@ series = pick_series()
 st.title("📈 Sequence data")
 st.markdown("In a sequence the **order** is the information: each value depends on those before it. "
             "Before training any network, look at the data and ask how well a one-line forecast does.")
-views.explore(EXPLORE, "examples")
 if series is None:
     st.info("Choose a sequence in the sidebar (or upload a CSV file) to look at it here.")
     st.stop()
@@ -58,8 +56,6 @@ try:
                ("" if period else " Seasonal naive needs a season length."))
 except PlaygroundError as err:
     show_error(err)
-views.explore(EXPLORE, "naive")
-views.explore(EXPLORE, "limits")
 
 # ---------------------------------------------------------------- trends and seasons
 st.header("Trends and seasonality")
@@ -117,8 +113,6 @@ try:
                "trend; peaks at the season length mean a cycle.")
 except PlaygroundError as err:
     show_error(err)
-views.explore(EXPLORE, "trends")
-views.explore(EXPLORE, "seasonal")
 
 url_checked()
 guided_questions("sequence_data")

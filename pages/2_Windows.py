@@ -108,7 +108,6 @@ if split is not None:
                     key="hist_chart", width="stretch")
     st.info(f"The scaler is fitted on the **training part only**, then applied unchanged to validation and "
             f"test: {scaler_fit.describe()}.", icon="📏")
-views.explore(EXPLORE, "normalise")
 
 url_checked()
 guided_questions("windows")

@@ -98,7 +98,6 @@ try:
     st.caption(f"x₁ = {h0['x1']:.3f} (standardised), the first value of the first validation window.")
 except PlaygroundError as err:
     show_error(err)
-views.explore("t0")
 
 # ---------------------------------------------------------------- feed-forward vs recurrent
 st.header("Feed-forward vs recurrent, on the same windows")

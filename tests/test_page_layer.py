@@ -29,7 +29,7 @@ def test_renders_equation_source_unrolled_and_saturation(at):
     assert "<b>h₅</b>" in texts, "five steps by default"
     assert any("|h| > 0.99" in label for label in _metrics(at))
     assert not at.error
-    assert len(at.expander) >= 5, "an Explore prompt per lecture question"
+    assert len(at.expander) >= 5, "Explore prompts and the guided question on h0"
 
 
 def test_switching_the_cell_changes_source_and_equation(at):

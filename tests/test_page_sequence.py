@@ -55,8 +55,8 @@ def test_renders_series_forecasts_statistics_and_prompts(at):
     assert {"naive", "seasonal naive"} <= set(table.index)
     assert any("length" == m.label and "1,000" in m.value for m in at.metric), "the series' length is shown"
     assert "not stationary" in _adf_text(at), "a trend is not stationary"
-    titles = [e.label for e in at.expander]
-    assert sum(t.startswith("Explore") for t in titles) == 5, "one prompt per lecture question"
+    guided = [e for e in at.expander if e.label.startswith(("❓", "💡"))]
+    assert len(guided) == 5, "one guided question per lecture question this page answers"
     assert not at.error
 
 
