@@ -19,6 +19,9 @@ PAGES = [
      "The equation and the code that runs it, unrolled through time; tanh vs relu; RNN vs MLP."),
     ("pages/4_Train.py", "Train", "🏋️",
      "Train a small RNN live, watch loss, predictions and gradients, compare with naive and ARIMA."),
+    ("pages/5_Gradients_through_time.py", "Gradients through time", "📉",
+     "Watch ∂L/∂hₜ vanish or explode while a model trains; clipping, gates, leaky and skip cells; "
+     "how far back each cell remembers."),
     ("pages/6_Inside_LSTM_and_GRU.py", "Inside LSTM and GRU", "🔬",
      "The LSTM and GRU cells drawn with the code's names, their gates at work on your sequence, "
      "and measured speed vs a vanilla RNN."),

@@ -1,0 +1,158 @@
+"""Gradient lab: the exploding flag, clipping as applied, the heatmap matrix, keep-gate bias, groups."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rnn_core import config, data, gradient_lab, memory_task
+from rnn_core._torch import torch
+from rnn_core.errors import ConfigError
+from rnn_core.train import Trainer
+
+
+def _task_trainer(lag=19, n_train=64, keep_bias=0.0, **model):
+    task = memory_task.recall_task(lag, n_train=n_train, n_val=16, n_test=16)
+    clip = model.pop("clip", 1.0)
+    cfg = memory_task.task_config(lag, **{"hidden_size": 16, **model})
+    cfg = cfg.replace(train={"epochs": 4, "grad_every": 1, "clip": clip})
+    return gradient_lab.make_trainer(cfg, task.values, task.prepared, keep_bias)
+
+
+@pytest.mark.parametrize("norms, kind", [
+    ([1e-9, 1e-5, 1e-2, 1.0], "vanishing"),
+    ([1e5, 1e3, 10.0, 1.0], "exploding"),
+    ([0.5, 0.8, 1.0], "steady"),
+    ([np.nan, 1.0], "exploding"),
+    ([np.inf, 1.0], "exploding"),
+])
+def test_verdict_kinds(norms, kind):
+    v = gradient_lab.verdict(norms)
+    assert v.kind == kind and v.reason
+    assert v.exploding == (kind == "exploding")
+
+
+def test_verdict_a_huge_total_norm_is_exploding_whatever_the_shape():
+    assert gradient_lab.verdict([0.5, 1.0], total_norm=5e3).exploding
+    assert not gradient_lab.verdict([0.5, 1.0], total_norm=5.0).exploding
+    with pytest.raises(ConfigError):
+        gradient_lab.verdict([])
+
+
+@pytest.mark.parametrize("radius", [2.0, 3.0])
+def test_the_exploding_flag_fires_for_a_large_recurrent_scale(radius):
+    tr = _task_trainer(lag=49, cell="rnn", hidden_size=32, init="orthogonal", radius=radius)
+    before = gradient_lab.latest_verdict(tr)  # the untrained network already explodes
+    assert before.exploding and before.growth > gradient_lab.EXPLODE_GROWTH
+    tr.run(max_epochs=1)
+    assert gradient_lab.latest_verdict(tr).exploding
+    assert tr.history[-1].grad_norm > 10 * tr.cfg.train.clip  # the raw gradient is far past the clip
+
+
+def test_the_default_vanilla_cell_vanishes_and_does_not_explode():
+    tr = _task_trainer(lag=49, cell="rnn", hidden_size=32)
+    v = gradient_lab.latest_verdict(tr)
+    assert v.kind == "vanishing" and not v.exploding
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(clip=st.floats(0.01, 5.0), radius=st.floats(0.5, 3.0), cell=st.sampled_from(["rnn", "lstm", "gru"]))
+def test_clipping_never_lets_the_applied_gradient_norm_exceed_the_threshold(clip, radius, cell):
+    tr = _task_trainer(lag=9, n_train=32, cell=cell, init="orthogonal", radius=radius, clip=clip)
+    with gradient_lab.record_applied_norms(tr) as applied:
+        tr.run(max_epochs=2)
+    assert len(applied) == 2  # two epochs of one batch (32 sequences, batch size 32)
+    assert max(applied) <= clip * (1 + 1e-5)
+    assert "step" not in vars(tr.optimizer), "the optimizer is left as it was"
+
+
+def test_without_clipping_the_applied_norm_is_the_raw_one():
+    tr = _task_trainer(lag=49, n_train=32, cell="rnn", hidden_size=32, init="orthogonal", radius=3.0, clip=None)
+    with gradient_lab.record_applied_norms(tr) as applied:
+        tr.run(max_epochs=1)
+    assert max(applied) > 10
+    assert np.mean(applied) == pytest.approx(tr.history[-1].grad_norm, rel=1e-4)
+
+
+def test_grad_matrix_rows_are_epochs_and_profiles_align_on_the_last_step():
+    epochs, m = gradient_lab.grad_matrix([(1, np.array([1.0, 2.0, 3.0])), (5, np.array([4.0, 5.0]))])
+    assert epochs.tolist() == [1, 5]
+    np.testing.assert_array_equal(m[0], [1, 2, 3])
+    assert math.isnan(m[1, 0]) and m[1, 1:].tolist() == [4, 5]
+    epochs, m = gradient_lab.grad_matrix([])
+    assert epochs.size == 0 and m.size == 0
+
+
+def test_grad_matrix_of_a_training_run():
+    tr = _task_trainer(lag=5, cell="gru")
+    tr.run(max_epochs=3)
+    epochs, m = gradient_lab.grad_matrix(tr.grad_history)
+    assert epochs.tolist() == [1, 2, 3] and m.shape == (3, 6)
+
+
+def test_profile_so_far_shows_the_untrained_model_then_the_recorded_ones():
+    tr = _task_trainer(lag=5, cell="lstm")
+    first = gradient_lab.profile_so_far(tr)
+    assert [e for e, _ in first] == [0] and first[0][1].shape == (6,)
+    tr.run(max_epochs=1)
+    assert gradient_lab.profile_so_far(tr) is tr.grad_history
+
+
+@pytest.mark.parametrize("cell, block", [("lstm", 1), ("gru", 1)])
+def test_keep_bias_opens_only_the_keep_gate(cell, block):
+    cfg = memory_task.task_config(4, cell=cell, hidden_size=6)
+    plain, kept = gradient_lab.build_model(cfg), gradient_lab.build_model(cfg, keep_bias=3.0)
+    diff = (kept.cells[0].bias_hh - plain.cells[0].bias_hh).detach().numpy()
+    expected = np.zeros_like(diff)
+    expected[block * 6:(block + 1) * 6] = 3.0
+    np.testing.assert_allclose(diff, expected, atol=1e-6)
+    assert torch.equal(kept.cells[0].weight_hh, plain.cells[0].weight_hh)
+    with pytest.raises(ConfigError, match="keep-gate"):
+        gradient_lab.build_model(cfg, keep_bias=float("nan"))
+
+
+def test_keep_bias_zero_gives_the_plain_trainers_weights_and_rnn_ignores_it():
+    cfg = config.PRESETS["tiny"]
+    series = data.load(cfg.data.name, **cfg.data.kwargs())
+    ours, theirs = gradient_lab.make_trainer(cfg, series, keep_bias=2.0), Trainer(cfg, series)
+    for a, b in zip(ours.model.parameters(), theirs.model.parameters(), strict=True):
+        assert torch.equal(a, b)
+    assert ours.keep_bias == 2.0
+
+
+def _group(together, stop_when=None):
+    trainers = {c: _task_trainer(lag=3, n_train=32, cell=c) for c in ("rnn", "gru")}
+    return gradient_lab.TrainerGroup(trainers, trainers["rnn"].cfg, together=together, stop_when=stop_when)
+
+
+def test_a_group_side_by_side_trains_every_member_in_turn():
+    group = _group(True)
+    assert group.status == "ready" and group.epoch == 0 and group.epochs_total == 8
+    group.step()
+    assert [t.epoch for t in group.trainers.values()] == [1, 1] and group.status == "paused"
+    group.set_lr(0.5)
+    assert all(t.lr == 0.5 for t in group.trainers.values()) and group.lr == 0.5
+    group.run(budget_s=60)
+    assert group.finished and group.status == "done" and group.epoch == 8
+
+
+def test_a_group_one_by_one_finishes_the_first_member_first_and_stop_when_ends_a_member():
+    group = _group(False, stop_when=lambda tr: tr.cfg.model.cell == "rnn" and tr.epoch >= 2)
+    group.run(max_epochs=3)
+    rnn, gru = group.trainers["rnn"], group.trainers["gru"]
+    assert rnn.epoch == 2 and group.member_done("rnn"), "stopped after its second epoch"
+    assert gru.epoch == 1
+    with pytest.raises(ConfigError):
+        gradient_lab.TrainerGroup({}, rnn.cfg)
+
+
+def test_diagnostics_overhead_reports_the_probe_cost_and_an_interval():
+    cfg = config.PRESETS["tiny"]
+    o = gradient_lab.diagnostics_overhead(cfg, data.load("sine", n=200, period=20), seconds=0.3)
+    assert o["epoch_ms"] > 0 and o["probe_ms"] > 0 and o["grad_every"] == cfg.train.grad_every
+    assert o["overhead"] == pytest.approx(o["probe_ms"] / (o["grad_every"] * o["epoch_ms"]))
+    every = o["suggested_grad_every"]
+    assert o["probe_ms"] / (every * o["epoch_ms"]) <= gradient_lab.OVERHEAD_LIMIT
+    assert every == 1 or o["probe_ms"] / ((every - 1) * o["epoch_ms"]) > gradient_lab.OVERHEAD_LIMIT

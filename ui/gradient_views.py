@@ -1,0 +1,198 @@
+"""Streamlit helpers of the "Gradients through time" page: its settings, its trainers (one model,
+a race of cells, a lag sweep, each in its own live slot), cached tables and Explore prompts.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from rnn_core import config, gradient_lab, memory_task
+from rnn_core.config import CELL_LABELS
+from ui import live
+from ui.setup import choices_help, explore_box
+
+BIND = {"bind": "query-params", "persist_state": "session"}
+CELLS = ("rnn", "leaky", "skip", "lstm", "gru")
+TASKS = {"memory": "the memory task: recall the first value, the rest is noise",
+         "sequence": "the sequence picked in the sidebar"}
+# The probe runs the written-out loop: up to ~45 % of a fused LSTM epoch at lookback 300 (measured with
+# gradient_lab.diagnostics_overhead), so every 5th epoch keeps it under 10 % for every cell.
+GRAD_EVERY = 5
+PAGE_TRAIN = {"epochs": 60, "batch_size": 32, "lr": 0.01, "seed": 0, "grad_every": GRAD_EVERY}
+N_TRAIN = 256  # memory-task sequences on this page: small, so a long lookback still trains live
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def memory(lookback: int, seed: int) -> memory_task.MemoryTask:
+    return memory_task.recall_task(lookback - 1, lookback, n_train=N_TRAIN, seed=seed)
+
+
+@st.cache_data(show_spinner=False)
+def cached_sweep(name: str):
+    """The cached sweep table of one preset."""
+    table = memory_task.read_cache()
+    return table[table["preset"] == name].reset_index(drop=True)
+
+
+def settings(data_cfg) -> tuple[config.ExperimentConfig, float]:
+    """Draw the model controls (in the current container); return (validated config, keep-gate bias)."""
+    task = st.radio("Train on", tuple(TASKS), key="grad_task", help=choices_help(TASKS), horizontal=True, **BIND)
+    lookback = st.slider("lookback (sequence length)", 2, 300, 30, key="grad_lookback", **BIND,
+                         help="On the memory task the answer is the first of these values.")
+    cell = st.selectbox("cell", CELLS, key="grad_cell", help=choices_help({c: CELL_LABELS[c] for c in CELLS}), **BIND)
+    activation, alpha, skip = "tanh", 0.5, 2
+    if cell in ("rnn", "leaky", "skip"):
+        activation = st.radio("Activation", config.ACTIVATIONS, key="grad_activation", horizontal=True, **BIND)
+    if cell == "leaky":
+        alpha = st.slider("Leaky α", 0.0, 0.95, 0.8, 0.05, key="grad_alpha", **BIND)
+    if cell == "skip":
+        skip = st.slider("Skip length k", 2, 24, 5, key="grad_skip", **BIND)
+    keep_bias = st.slider("Keep-gate bias (LSTM, GRU; also in the race below)", 0.0, 5.0, 3.0, 0.5,
+                          key="grad_keep_bias", **BIND,
+                          help="Added to the bias of the gate that keeps the old state (LSTM f, GRU z). "
+                               "0 is PyTorch's default (gate half open), 1 Keras' for the LSTM, 3 starts it at 0.95.")
+    init = st.selectbox("Recurrent initialisation", config.INITS, key="grad_init", **BIND)
+    radius = st.number_input("Spectral radius (0 = as initialised)", 0.0, 10.0, 0.0, 0.25, key="grad_radius", **BIND)
+    layer_norm = st.toggle("Layer normalisation", False, key="grad_layer_norm", **BIND)
+    clip = st.number_input("Gradient clipping (0 = off)", 0.0, 1000.0, 1.0, 0.5, key="grad_clip", **BIND)
+    st.caption("Hidden size 32, Adam, lr 0.01, batch 32, 60 epochs, seed 0.")
+    if task == "memory":
+        data_cfg = config.DataConfig("memory_recall", (("lookback", lookback), ("seed", 0)))
+    cfg = config.ExperimentConfig(
+        data=data_cfg,
+        window=config.WindowConfig(lookback=int(lookback), scaler="none" if task == "memory" else "standard"),
+        model=config.ModelConfig(cell=cell, hidden_size=32, activation=activation, alpha=float(alpha), skip=int(skip),
+                                 layer_norm=bool(layer_norm), init=init, radius=float(radius) or None),
+        train=config.TrainConfig(clip=float(clip) or None, **PAGE_TRAIN))
+    return config.validate(cfg), float(keep_bias)
+
+
+def _windows(cfg, series):
+    """(series, prepared) to train on: the memory task's, or the sidebar sequence's (prepared None)."""
+    if cfg.data.name == "memory_recall":
+        task = memory(cfg.window.lookback, 0)
+        return task.values, task.prepared
+    return series, None
+
+
+def ensure(slot: str, cfg, series, make, identity):
+    """``live.ensure_trainer`` for an object built by ``make(cfg, series)``; ``identity`` holds the
+    settings the config does not (they restart an untrained object too). Returns (object, stale)."""
+    tr = live.trainer(slot)
+    if tr is not None and tr.epoch == 0 and getattr(tr, "identity", None) != identity:
+        live.request_reset(slot)
+
+    def factory(c, s):
+        made = make(c, s)
+        made.identity = identity
+        return made
+
+    tr = live.ensure_trainer(cfg, series, slot=slot, factory=factory)
+    return tr, tr.epoch > 0 and (not live.same_run(tr.cfg, cfg) or tr.identity != identity)
+
+
+def model_trainer(cfg, series, keep_bias: float):
+    values, prepared = _windows(cfg, series)
+    keep_bias = keep_bias if cfg.model.cell in gradient_lab.KEEP_GATES else 0.0  # the others ignore it
+    return ensure("grad_lab", cfg, values,
+                  lambda c, s: gradient_lab.make_trainer(c, s, prepared, keep_bias), keep_bias)
+
+
+def race(cfg, series, cells: tuple, keep_bias: float):
+    """Every cell in ``cells`` on the same windows, seed and settings, one epoch each in turn."""
+    values, prepared = _windows(cfg, series)
+    cfg = cfg.replace(model={"cell": cells[0]})  # the race does not depend on the model section's own cell
+
+    def make(c, s):
+        members = {cell: gradient_lab.make_trainer(c.replace(model={"cell": cell}), s, prepared, keep_bias)
+                   for cell in cells}
+        return gradient_lab.TrainerGroup(members, c, together=True)
+
+    return ensure("grad_race", cfg, values, make, (cells, keep_bias))
+
+
+def sweep(name: str):
+    preset = memory_task.SWEEP_PRESETS[name]
+    return ensure(f"grad_sweep_{name}", preset.config(preset.cells[0], preset.lags[0]), None,
+                  lambda c, s: memory_task.LagSweep(preset, name), name)[0]
+
+
+def controls(tr, slot: str, stale: bool, what: str) -> None:
+    """Start/Pause, Step, Reset for one slot, and a note when the settings moved on since the run began."""
+    live.buttons(tr, slot)
+    if stale:
+        st.warning(f"You changed settings since this run started: press **Reset** to {what}.")
+
+
+def progress(tr, slot: str, note: str | None = None, what: str = "epochs") -> None:
+    """The live fragment's first lines: a busy-server note if any, then the progress bar."""
+    if note:
+        st.info(note, icon="⏳")
+    status = "training…" if live.is_running(slot) else tr.status.replace("running", "paused").replace("_", " ")
+    st.progress(tr.epoch / max(tr.epochs_total, 1), text=f"{tr.epoch} of at most {tr.epochs_total} {what} · {status}")
+
+
+# ---------------------------------------------------------------- Explore prompts
+
+EXPLORE = {
+    "training": (
+        "❓ What kind of issues might arise during training?",
+        "Keep the **Vanilla RNN**, lookback 60, and look at the profile and the heatmap: how many orders of "
+        "magnitude does ‖∂L/∂hₜ‖ lose from the last step to the first? Now set **Recurrent initialisation** "
+        "to orthogonal and the **spectral radius** to 2: what does the flag say, and which way does the line tilt?",
+        "Backpropagation through time multiplies one Jacobian per step. With a recurrent weight that shrinks "
+        "(radius below 1, or saturated tanh units) the product **vanishes**: early inputs barely change the "
+        "weights, so the network cannot learn long dependencies. With one that stretches (radius above 1) "
+        "it **explodes**: one batch can throw the weights far away and the loss jumps or turns into NaN.",
+    ),
+    "clipping": (
+        "Gradient clipping: what does it fix, and what not?",
+        "With spectral radius 2 (or 3), train once with **clipping 0** (off) and once with **clipping 1**. "
+        "Compare the two lines of *before and after clipping*, and the loss. Then look at the heatmap: did "
+        "clipping change the *shape* of ‖∂L/∂hₜ‖ through time?",
+        "Clipping rescales the whole gradient whenever its norm passes the threshold, keeping its direction. "
+        "Exploding steps become ordinary steps, so training stays stable. It does nothing for vanishing "
+        "gradients: a tiny gradient stays tiny, and the ratio between early and late steps is unchanged.",
+    ),
+    "activation": (
+        "❓ What is different about RNNs that might influence the choice of activation function?",
+        "Try **relu** with initialisation **identity** (the IRNN), then relu with orthogonal radius 1.5, then "
+        "tanh with the same radius. Switch **Layer normalisation** on for the worst one: what happens to the flag?",
+        "The same weights and activation are applied at every step, so their effect compounds. tanh is "
+        "bounded but its slope dies when it saturates; relu does not saturate for positive values but lets "
+        "states and gradients grow without bound. Hence the lecture's advice: choose activation and "
+        "initialisation carefully (an orthogonal or identity W_hh keeps norms near 1) and consider layer "
+        "normalisation, which rescales each step's pre-activation.",
+    ),
+    "gates": (
+        "Why do LSTM and GRU help?",
+        "Race the **Vanilla RNN**, **LSTM** and **GRU** at lookback 30 (memory task). Whose loss drops, and "
+        "whose gradient line stays flat back to step 1? Then set the **Keep-gate bias** to 0 and race again.",
+        "A gated cell carries its state forward by a multiplication with a gate (LSTM's forget gate f, GRU's "
+        "update gate z) instead of through a squashing nonlinearity and a full weight matrix. When the gate "
+        "is near 1 the state, and the gradient back through it, pass almost unchanged, and the network "
+        "learns when to open and close it. Started half open (bias 0) the gate forgets fast at first too, "
+        "and learning to keep takes much longer.",
+    ),
+    "leaky_skip": (
+        "Leaky units and skip connections",
+        "Pick the **Leaky RNN** and move α from 0 to 0.9, watching the heatmap; then the **skip** cell with "
+        "k = 5: do you see stripes every k steps? Below, run the *leaky and skip* sweep.",
+        "A leaky unit keeps α of its old state, h_t = α h_{t-1} + (1-α)·f(…), so each step shrinks the "
+        "gradient less. A skip connection lets h_t read h_{t-k} directly, so the way back through time is "
+        "k times shorter. Both help; gates learn *when* to keep, which is why LSTM and GRU replaced them.",
+    ),
+    "limitations": (
+        "How far back can each cell remember?",
+        "Read the sweep: from which lag on does the vanilla RNN only keep the sign (error near 0.25) or "
+        "nothing at all (error near 1)? Where do the gated cells give up?",
+        "A plain RNN forgets early inputs: what it learns to keep fades after a modest number of steps, "
+        "because the training signal for it vanishes. Gates push that horizon out but do not remove it, and "
+        "every step still waits for the one before it, so long sequences are slow to train.",
+    ),
+}
+
+
+def explore(key: str) -> None:
+    """An Explore expander: an experiment to try on what is on screen, an answer behind a toggle."""
+    explore_box(*EXPLORE[key], key=f"answer_grad_{key}")
