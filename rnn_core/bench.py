@@ -146,6 +146,31 @@ def import_seconds() -> float:
     return float(out.stdout.strip())
 
 
+def gradient_overhead(seconds: float) -> dict:
+    """Share of epoch time the per-time-step gradient probe costs, sampled as the pages sample it."""
+    from rnn_core import gradient_lab, memory_task
+
+    cfg = config.PRESETS["default"]
+    out = {"train_page_default": gradient_lab.diagnostics_overhead(cfg, _series(cfg), seconds=seconds)["overhead"]}
+    task = memory_task.recall_task(lag=100)
+    lab = memory_task.task_config(lag=100, cell="lstm").replace(train={"grad_every": 5})
+    out["gradient_page_lstm_lookback100"] = gradient_lab.diagnostics_overhead(
+        lab, task.values, prepared=task.prepared, seconds=seconds, keep_bias=3.0)["overhead"]
+    return out
+
+
+def text_structure(quick: bool) -> dict:
+    """Seconds of training until a character model's samples look like the corpus (words, indents)."""
+    from rnn_core import text
+
+    corpora = ("english",) if quick else ("english", "python")
+    return {name: text.bench_structure(name, budget_s=60)["seconds"] for name in corpora}
+
+
+def _series(cfg):
+    return data.load(cfg.data.name, **cfg.data.kwargs())
+
+
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter timings (about 20 s in all)")
@@ -172,6 +197,12 @@ def main(argv=None) -> dict:
     result["arima"] = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in a.items()}
     print(f"ARIMA: AIC search {a['order_search_s']:.2f} s -> {tuple(a['order'])}, one fit {a['one_fit_s']:.2f} s",
           file=sys.stderr)
+    g = gradient_overhead(seconds)
+    result["gradient_probe_overhead"] = {k: round(v, 3) for k, v in g.items()}
+    print(f"gradient probe adds {', '.join(f'{k} {v:.1%}' for k, v in g.items())} to epoch time", file=sys.stderr)
+    t = text_structure(args.quick)
+    result["text_structure_s"] = {k: round(v, 1) for k, v in t.items()}
+    print(f"character model: recognisable samples after {t} s of training", file=sys.stderr)
     result["import_rnn_core_s"] = round(import_seconds(), 3)
     print(json.dumps(result))
     return result

@@ -5,10 +5,10 @@ the fragment re-runs itself every ``TICK_S`` seconds, trains for ``BUDGET_S`` an
 A per-session lock keeps two script runs from touching the trainer at once (fast reruns
 can overlap), and a server-wide semaphore caps how many trainers run at the same moment.
 
-Between two ticks the browser is busy drawing and the server would sit idle for a few
-tenths of a second. A small "gap filler" thread trains epoch by epoch in that gap: each
-tick stops it before touching the trainer and starts it again after drawing, and it gives
-up on its own ``GAP_MAX_S`` after the last tick, so a closed tab stops training.
+The next tick is already queued when one ends (the browser's timer fires every ``TICK_S``),
+so the only gap between chunks is Streamlit's own bookkeeping; ``.streamlit/config.toml``
+turns off its full garbage collection after every run, which alone cost 0.2-0.5 s a tick.
+A closed tab sends no more ticks, so training stops with it.
 """
 
 from __future__ import annotations
@@ -22,45 +22,12 @@ import streamlit as st
 from rnn_core.errors import PlaygroundError
 from rnn_core.train import Trainer
 
-BUDGET_S = 0.5  # training time per tick: charts redraw about twice a second, training keeps ~85% of the time
+BUDGET_S = 0.3  # training time per tick: about three redraws a second; drawing costs ~0.03 s of each
 FIRST_BUDGET_S = 0.05
 TICK_S = 0.1  # the fragment asks for its next tick this soon; ticks never overlap
-GAP_MAX_S = 1.0  # the gap filler stops this long after the last tick (a closed tab)
 MAX_RUNNING = int(os.environ.get("RNN_PLAYGROUND_MAX_TRAINERS", "4"))
 
 TRAINER = "trainer"  # the Train page's slot; other pages pass their own slot name
-
-
-class _GapFiller:
-    """Trains whole epochs on a plain thread between ticks; never calls Streamlit."""
-
-    def __init__(self, tr: Trainer, lock: threading.Lock, slots: threading.BoundedSemaphore):
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._fill, args=(tr, lock, slots), daemon=True,
-                                       name="rnn-playground-gap-filler")
-        self.thread.start()
-
-    def _fill(self, tr, lock, slots) -> None:
-        deadline = time.monotonic() + GAP_MAX_S
-        while not self.stop.is_set() and time.monotonic() < deadline and not tr.finished:
-            if not slots.acquire(blocking=False):
-                return  # the server is busy: leave the slot to other students
-            try:
-                if not lock.acquire(blocking=False):
-                    return  # a script run holds the trainer
-                try:
-                    tr.run(max_epochs=1)
-                finally:
-                    lock.release()
-            except Exception:  # noqa: BLE001 - the next tick's own chunk meets the same error and shows it
-                return
-            finally:
-                slots.release()
-
-    def halt(self) -> None:
-        """Stop after the current epoch and wait for it."""
-        self.stop.set()
-        self.thread.join(timeout=30)
 
 
 def _keys(slot: str) -> tuple[str, str, str, str]:
@@ -117,20 +84,17 @@ def same_run(a, b) -> bool:
 # -- button callbacks: flip state only --------------------------------------------------
 def toggle_running(slot: str = TRAINER) -> None:
     running = _keys(slot)[1]
-    _halt_filler(slot)  # Pause holds the epoch count at once
     st.session_state[running] = not st.session_state.get(running, False)
 
 
 def request_step(slot: str = TRAINER) -> None:
     _, running, _, step = _keys(slot)
-    _halt_filler(slot)
     st.session_state[running] = False
     st.session_state[step] = True
 
 
 def request_reset(slot: str = TRAINER) -> None:
     key, running, _, _ = _keys(slot)
-    _halt_filler(slot)
     st.session_state[running] = False
     st.session_state.pop(key, None)
 
@@ -147,15 +111,8 @@ def buttons(tr: Trainer, slot: str = TRAINER) -> None:
     cols[2].button("↺ Reset", on_click=request_reset, args=(slot,), width="stretch", key=f"reset{suffix}")
 
 
-def _halt_filler(slot: str) -> None:
-    filler = st.session_state.pop(f"{slot}_gap_filler", None)
-    if filler is not None:
-        filler.halt()
-
-
 def advance(tr: Trainer, slot: str = TRAINER) -> str | None:
     """Train one chunk (or one requested step). Returns a message when the server is busy."""
-    _halt_filler(slot)
     step = st.session_state.pop(_keys(slot)[3], False)
     if not (step or is_running(slot)):
         return None
@@ -194,8 +151,6 @@ def live_fragment(draw, slot: str = TRAINER) -> None:
         started = time.perf_counter()
         draw(tr, note)
         st.session_state["draw_seconds"] = time.perf_counter() - started
-        if was_running and not tr.finished and is_running(slot):
-            st.session_state[f"{slot}_gap_filler"] = _GapFiller(tr, _lock(slot), _server_slots())
         if was_running and tr.finished:
             st.session_state[_keys(slot)[1]] = False
             st.rerun()  # the whole page: stops the timer and shows the final results
