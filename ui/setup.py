@@ -25,6 +25,9 @@ PAGES = [
     ("pages/6_Inside_LSTM_and_GRU.py", "Inside LSTM and GRU", "🔬",
      "The LSTM and GRU cells drawn with the code's names, their gates at work on your sequence, "
      "and measured speed vs a vanilla RNN."),
+    ("pages/7_Forecast_arena.py", "Forecast arena", "🏟️",
+     "Naive, ARIMA and networks scored on the same test points; error by horizon, residuals, "
+     "rolling origin, three multi-step strategies."),
     ("pages/8_Transfer_learning.py", "Transfer learning", "🧳",
      "Pretrain on sine waves, copy to a new series with little data: freeze, fine-tune or retrain "
      "each layer, race it against training from scratch."),

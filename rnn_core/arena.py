@@ -1,0 +1,592 @@
+"""The forecast arena: every model on one split, scored on the same test targets.
+
+One series, one chronological split (``cfg.window.split``), one set of test windows: at
+each origin ``o`` every model sees the true ``values[:o]`` and forecasts ``values[o:o+h]``,
+in the series' units. The contestants: naive, seasonal naive, drift, ARIMA (your order or
+an AIC search), seasonal ARIMA (guarded: it is slow), the MLP and the recurrent cells,
+each network trained by the same :class:`~rnn_core.train.Trainer`.
+
+The expensive pieces (:func:`arima_part`, :func:`network_part`) take plain values and
+return plain arrays, so a page can cache each one; :func:`run_arena` puts them together
+and takes a ``compute`` namespace to swap in the cached versions.
+
+Examples
+--------
+>>> from rnn_core import arena, config, data
+>>> res = arena.run_arena(data.load("ar1", n=300), config.PRESETS["tiny"], arena.ArenaSpec(("naive", "arima")))
+>>> sorted(res.metrics)
+['arima', 'naive']
+"""
+
+from __future__ import annotations
+
+import pickle
+import time
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import numpy as np
+
+from rnn_core import baselines, metrics, stats, windows
+from rnn_core import config as config_mod
+from rnn_core._checks import as_values
+from rnn_core.errors import ConfigError, PlaygroundError
+from rnn_core.train import FINISHED, Trainer
+
+SIMPLE = ("naive", "seasonal_naive", "drift", "mean")
+ARIMAS = ("arima", "sarima")
+NETWORKS = config_mod.CELLS
+MODELS = SIMPLE + ARIMAS + NETWORKS
+LABELS = {"naive": "naive (last value)", "seasonal_naive": "seasonal naive", "drift": "drift", "mean": "mean",
+          "arima": "ARIMA", "sarima": "seasonal ARIMA", **config_mod.CELL_LABELS}
+
+
+@dataclass(frozen=True)
+class ArenaSpec:
+    """Which models, and how ARIMA is chosen. Hashable, so it can key a cache.
+
+    ``order`` None means an AIC search over p <= max_p, q <= max_q (d from the ADF test);
+    ``sarima`` in ``models`` adds the seasonal order (0, 1, 1, period) when a period is known.
+    """
+
+    models: tuple = ("naive", "seasonal_naive", "drift", "arima", "gru")
+    order: tuple | None = None
+    max_p: int = 3
+    max_q: int = 3
+
+
+@dataclass
+class NetworkPart:
+    """A trained network's test forecasts (N, horizon) in series units and how training went."""
+
+    forecasts: np.ndarray
+    origins: np.ndarray
+    seconds: float
+    epochs: int
+    status: str
+    message: str
+    reused: bool = False
+
+
+@dataclass
+class ArenaResult:
+    """Everything the page shows. ``forecasts[name]``, ``targets``, ``lower``/``upper``: (N, horizon)."""
+
+    origins: np.ndarray
+    targets: np.ndarray
+    a: int
+    b: int
+    horizon: int
+    forecasts: dict
+    metrics: dict
+    mae_by_step: dict
+    lower: dict = field(default_factory=dict)
+    upper: dict = field(default_factory=dict)
+    arima: dict = field(default_factory=dict)      # "arima"/"sarima" -> ArimaPart
+    networks: dict = field(default_factory=dict)   # cell -> NetworkPart
+    adf: object = None                             # stats.ADFResult of the training part
+    notes: list = field(default_factory=list)
+    seconds: dict = field(default_factory=dict)    # name -> seconds it took in this call (near 0 when cached)
+
+    def label(self, name: str) -> str:
+        """What the page calls a model, e.g. ``"ARIMA(1, 0, 0)"``."""
+        part = self.arima.get(name)
+        return part.label if part is not None else LABELS.get(name, name)
+
+    def metrics_frame(self):
+        """One row per model (labelled), columns mae, rmse, mase."""
+        import pandas as pd
+
+        frame = pd.DataFrame(self.metrics).T[["mae", "rmse", "mase"]]
+        frame.index = [self.label(n) for n in frame.index]
+        return frame
+
+
+# ---------------------------------------------------------------- ARIMA
+
+ARIMA_MAX_TRAIN = 2000     # ARIMA is fitted on at most the latest 2,000 training values (speed)
+SEASONAL_MAX_PERIOD = 60   # a longer season gives the state-space model too many states for a page
+SEASONAL_SEASONS = 8       # seasonal ARIMA is fitted on the last 8 seasons (at least 200 values)
+SEASONAL_ORDER = (0, 1, 1)  # (P, D, Q): one seasonal difference and a seasonal MA term
+
+
+@dataclass
+class ResidualCheck:
+    """Are ARIMA's one-step errors on the training part white noise? Ljung-Box and the ACF."""
+
+    acf: np.ndarray   # (lags + 1,)
+    band: float
+    lags: int
+    lb_stat: float
+    lb_pvalue: float
+    white: bool
+    verdict: str
+
+
+@dataclass
+class ArimaPart:
+    """A fitted ARIMA's test forecasts, 95% interval, order search and residual check (no statsmodels objects)."""
+
+    label: str
+    order: tuple
+    seasonal_order: tuple | None
+    aic: float
+    forecasts: np.ndarray     # (N, horizon)
+    lower: np.ndarray         # (N, horizon)
+    upper: np.ndarray
+    residuals: np.ndarray     # one-step errors on the training part
+    check: ResidualCheck | None
+    search: object = None     # pandas DataFrame of the AIC search, or None for a chosen order
+    notes: list = field(default_factory=list)
+    seconds: float = 0.0
+    n_fit: int = 0
+
+
+def search_order(train_values, max_p: int = 3, max_q: int = 3, d: int | None = None, refine: int = 2):
+    """A quick AIC search: Hannan-Rissanen estimates for every (p, q), full fits for the best few.
+
+    ``d`` comes from the ADF test (:func:`rnn_core.stats.suggest_d`) unless given. Every
+    candidate ARIMA(p, d, q) is estimated by Hannan-Rissanen regressions (statsmodels, fast)
+    and scored by its exact AIC; the ``refine`` best are then fitted by maximum likelihood
+    (:func:`rnn_core.baselines.fit_arima`) and the lowest AIC among those wins.
+
+    Returns
+    -------
+    search : baselines.OrderSearch
+        ``table`` columns p, d, q, aic_hr (screen), aic (full fit, NaN when not refined).
+    fit : baselines.ArimaFit or None
+        The winner's full fit (None when ``refine`` is 0).
+    """
+    import warnings
+
+    import pandas as pd
+    from statsmodels.tsa.arima.model import ARIMA
+
+    v = as_values(train_values, "training part")
+    if len(v) < 10 or np.ptp(v) == 0:
+        raise ConfigError("An order search needs at least 10 training values that are not all equal.")
+    start = time.perf_counter()
+    d = stats.suggest_d(v) if d is None else int(d)
+    rows = []
+    for p in range(int(max_p) + 1):
+        for q in range(int(max_q) + 1):
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # rough starting estimates: their warnings say nothing
+                    rows.append((p, d, q, float(ARIMA(v, order=(p, d, q)).fit(method="hannan_rissanen").aic)))
+            except Exception:  # noqa: BLE001 - statsmodels raises many kinds; the candidate is skipped
+                continue
+    rows = [r for r in rows if np.isfinite(r[3])]
+    if not rows:
+        raise ConfigError("No ARIMA order could be estimated on the training part; try a longer series.")
+    table = pd.DataFrame(rows, columns=["p", "d", "q", "aic_hr"]).sort_values("aic_hr", ignore_index=True)
+    table["aic"] = np.nan
+    best, notes = None, [f"d = {d} from the ADF test on the training part."]
+    for i in range(min(int(refine), len(table))):
+        order = tuple(int(x) for x in table.loc[i, ["p", "d", "q"]])
+        try:
+            fit = baselines.fit_arima(v, order)
+        except PlaygroundError:
+            continue
+        table.loc[i, "aic"] = fit.aic
+        if best is None or fit.aic < best.aic:
+            best = fit
+    order = best.order if best else tuple(int(x) for x in table.loc[0, ["p", "d", "q"]])
+    aic = best.aic if best else float(table.loc[0, "aic_hr"])
+    return baselines.OrderSearch(order, aic, table, notes, time.perf_counter() - start), best
+
+
+def seasonal_seconds(n_train: int, period: int, order=(1, 0, 1)) -> float:
+    """A rough, generous estimate of the seconds a seasonal ARIMA fit takes here.
+
+    The Kalman filter's cost per value grows with the square of the number of states,
+    about d + 2s + q + 1 for (p, d, q)(0, 1, 1, s); a fit evaluates it ~150 times.
+    Calibrated on a busy 2-core machine.
+    """
+    p, d, q = order
+    k = d + period + max(p, q + period + 1)
+    n = min(n_train, max(SEASONAL_SEASONS * period, 200))
+    return 150 * (0.015 + 6e-8 * n * k * k)
+
+
+def forecast_intervals(applied, origins, horizon: int, alpha: float = 0.05) -> np.ndarray:
+    """Half-widths (N, horizon) of the (1 - alpha) forecast intervals from each origin.
+
+    ``applied`` is a statsmodels ARIMA result run over the whole series (``results.apply``).
+    The state covariance at origin ``o`` given ``values[:o]`` is carried ``horizon`` steps
+    ahead: P <- T P T' + R Q R'; the forecast variance is Z P Z' + H. This equals
+    ``results.apply(values[:o]).get_forecast(horizon).conf_int(alpha)`` for every origin.
+    """
+    from scipy.stats import norm
+
+    fr = applied.filter_results
+    Z, T, H = fr.design[0, :, 0], fr.transition[:, :, 0], fr.obs_cov[0, 0, 0]   # (k,), (k, k), scalar
+    R, Q = fr.selection[:, :, 0], fr.state_cov[:, :, 0]
+    RQR = R @ Q @ R.T
+    P = np.moveaxis(fr.predicted_state_cov[:, :, np.asarray(origins)], -1, 0)    # (N, k, k)
+    var = np.empty((len(P), horizon))
+    for step in range(horizon):
+        var[:, step] = np.einsum("i,nij,j->n", Z, P, Z) + H
+        P = T @ P @ T.T + RQR
+    return norm.ppf(1 - alpha / 2) * np.sqrt(np.maximum(var, 0))
+
+
+def residual_check(resid, model_df: int, lags: int = 10) -> ResidualCheck:
+    """Ljung-Box test (statsmodels ``acorr_ljungbox``) and the ACF of ARIMA's residuals, in plain words."""
+    from statsmodels.stats.diagnostic import acorr_ljungbox
+
+    r = as_values(resid, "residuals")
+    lags = max(model_df + 1, min(lags, len(r) // 5))
+    acf, _, band = stats.acf_pacf(r, nlags=min(max(lags, 48), len(r) // 2 - 1))  # 48: a daily season shows
+    lb = acorr_ljungbox(r, lags=[lags], model_df=model_df)
+    stat, p = float(lb["lb_stat"].iloc[0]), float(lb["lb_pvalue"].iloc[0])
+    white = bool(p >= 0.05)
+    if white:
+        verdict = (f"The residuals look like white noise (Ljung-Box p = {p:.2g} over {lags} lags): "
+                   "ARIMA has used the linear patterns in the training part.")
+    else:
+        verdict = (f"The residuals are still correlated (Ljung-Box p = {p:.2g} over {lags} lags): "
+                   "there is structure this ARIMA misses; another order, a season, or a nonlinear model may catch it.")
+    return ResidualCheck(acf, band, lags, stat, p, white, verdict)
+
+
+def _one_blas_thread():
+    """One BLAS thread for statsmodels: scipy's own OpenBLAS loads with statsmodels, after rnn_core._torch
+    limited the libraries loaded then, and on a busy machine two spinning threads make a fit ~5x slower."""
+    from statsmodels.tsa.arima.model import ARIMA  # noqa: F401 - loads scipy's BLAS, so the limit reaches it
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(1)
+
+
+def arima_part(values: np.ndarray, a: int, origins: np.ndarray, horizon: int, order=None,
+               period: int | None = None, max_p: int = 3, max_q: int = 3) -> ArimaPart:
+    """Fit ARIMA on ``values[:a]`` (``order`` or an AIC search), forecast every origin, check residuals.
+
+    With ``period`` it is seasonal ARIMA (p, d, q)(0, 1, 1, period), fitted on the last
+    :data:`SEASONAL_SEASONS` seasons; its (p, q) search runs on the seasonally differenced values.
+    Parameters are estimated once on the training part, then run over the series without refitting.
+
+    Parameters
+    ----------
+    values : np.ndarray (n,)
+    a : int
+        End of the training part.
+    origins : np.ndarray of int (N,)
+        Where each forecast starts; forecast i is for ``values[origins[i] : origins[i] + horizon]``.
+    horizon : int
+    order : tuple (p, d, q), optional
+        None searches by AIC (:func:`search_order`).
+    period : int, optional
+        A season length: seasonal ARIMA.
+
+    Returns
+    -------
+    ArimaPart
+        Forecasts and 95% interval bounds (N, horizon), the residual check, the search table.
+    """
+    with _one_blas_thread():
+        return _arima_part(values, a, origins, horizon, order, period, max_p, max_q)
+
+
+def _arima_part(values, a, origins, horizon, order, period, max_p, max_q) -> ArimaPart:
+    start = time.perf_counter()
+    values, origins = np.asarray(values, dtype=np.float64), np.asarray(origins)
+    seasonal_order, keep = None, ARIMA_MAX_TRAIN
+    if period:
+        if not 2 <= period <= SEASONAL_MAX_PERIOD:
+            raise ConfigError(f"A season of {period} steps is too long for seasonal ARIMA here (at most "
+                              f"{SEASONAL_MAX_PERIOD}): its model would track about {2 * period} numbers per step. "
+                              "Seasonal naive, or a network whose lookback covers a season, can use it instead.")
+        seasonal_order, keep = (*SEASONAL_ORDER, int(period)), max(SEASONAL_SEASONS * int(period), 200)
+    offset = max(0, a - keep)
+    train = values[offset:a]
+    search, fit, notes = None, None, []
+    if order is None:
+        screen = stats.difference(train, 1, int(period)) if period else train
+        search, fit = search_order(screen, max_p, max_q, refine=0 if period else 2)
+        order, notes = search.order, list(search.notes)
+    if fit is None:
+        fit = baselines.fit_arima(train, order, seasonal_order)
+    notes += fit.notes
+    if offset:
+        notes.append(f"fitted on the last {a - offset:,} training values to stay quick.")
+    rel = origins - offset
+    forecasts = baselines.rolling_arima_forecasts(fit, values[offset:], rel, horizon)
+    applied = fit.results.apply(values[offset:])
+    half = forecast_intervals(applied, rel, horizon)
+    resid = np.asarray(applied.resid)[applied.loglikelihood_burn:a - offset]
+    model_df = fit.order[0] + fit.order[2] + (1 if seasonal_order else 0)
+    try:
+        check = residual_check(resid, model_df, lags=2 * period if period else 10)
+    except PlaygroundError as err:
+        check = None
+        notes.append(f"no residual check ({err})")
+    label = f"ARIMA{fit.order}" if not seasonal_order else f"SARIMA{fit.order}{seasonal_order}"
+    return ArimaPart(label, fit.order, seasonal_order, fit.aic, forecasts, forecasts - half, forecasts + half,
+                     resid, check, None if search is None else search.table, notes,
+                     time.perf_counter() - start, a - offset)
+
+
+# ---------------------------------------------------------------- networks
+
+def network_part(values: np.ndarray, cfg: config_mod.ExperimentConfig) -> NetworkPart:
+    """Train ``cfg``'s network on ``values`` to the end; its forecasts of the test windows."""
+    start = time.perf_counter()
+    tr = Trainer(cfg, values)
+    tr.run()
+    return NetworkPart(tr.predict("test"), tr.prepared.test.origins, time.perf_counter() - start,
+                       tr.epoch, tr.status, tr.message)
+
+
+NETWORK_LIMIT_S = 60.0   # longer trainings belong on the Train page, which trains in chunks
+_CELL_COST = {"mlp": 0.15, "rnn": 0.6, "leaky": 1.5, "skip": 1.5, "lstm": 1.0, "gru": 1.0}
+
+
+def network_seconds(n_windows: int, cfg: config_mod.ExperimentConfig) -> float:
+    """A rough estimate of the seconds training ``cfg`` to the end takes on ``n_windows`` windows here.
+
+    Cost grows with windows x epochs x lookback x hidden size; calibrated on a GRU (32 hidden, lookback 16,
+    680 windows, 60 epochs: about 3 s on a busy 2-core machine). Leaky and skip cells run the written-out loop.
+    """
+    m = cfg.model
+    units = n_windows * cfg.train.epochs * cfg.window.lookback * max(m.hidden_size, 8) / 32 * m.num_layers
+    return 5e-6 * units * _CELL_COST.get(m.cell, 1.0)
+
+
+def _relevant(cfg: config_mod.ExperimentConfig) -> config_mod.ExperimentConfig:
+    """``cfg`` with the model settings its cell ignores put back to their defaults (as the Train page does)."""
+    m, d = cfg.model, config_mod.ModelConfig()
+    keep = {"alpha": m.cell == "leaky", "skip": m.cell == "skip",
+            "activation": m.cell in ("rnn", "leaky", "skip", "mlp")}
+    keep.update(dict.fromkeys(("layer_norm", "h0", "init", "radius"), m.cell != "mlp"))
+    return cfg.replace(model={k: getattr(m if use else d, k) for k, use in keep.items()})
+
+
+def network_config(cfg: config_mod.ExperimentConfig, cell: str) -> config_mod.ExperimentConfig:
+    """``cfg`` for one cell: ``multi`` windows when the horizon is above 1, else ``next``; validated."""
+    mode = "multi" if cfg.window.horizon > 1 else "next"
+    return config_mod.validate(_relevant(cfg.replace(model={"cell": cell}, window={"mode": mode})))
+
+
+def reuse(trainer, cfg: config_mod.ExperimentConfig, values: np.ndarray) -> NetworkPart | None:
+    """A finished Trainer's forecasts when it trained ``cfg``'s network on ``values``, else None.
+
+    Multi and seq2seq windows (and, for horizon 1, next) forecast the same (N, horizon)
+    targets, so the window mode may differ; so may settings the cell ignores.
+    """
+    if trainer is None or trainer.status not in FINISHED:
+        return None
+    same = [_relevant(c).replace(window={"mode": "multi"}) for c in (trainer.cfg, cfg)]
+    if same[0] != same[1] or len(trainer.values) != len(values) or not np.array_equal(trainer.values, values):
+        return None
+    return NetworkPart(trainer.predict("test"), trainer.prepared.test.origins,
+                       sum(r.seconds for r in trainer.history), trainer.epoch, trainer.status,
+                       trainer.message, reused=True)
+
+
+COMPUTE = SimpleNamespace(arima=arima_part, network=network_part)
+
+
+# ---------------------------------------------------------------- putting it together
+
+def _check_spec(spec: ArenaSpec) -> None:
+    unknown = [m for m in spec.models if m not in MODELS]
+    if unknown:
+        raise ConfigError(f"Unknown model {unknown[0]!r}: choose from {', '.join(MODELS)}.")
+    if not spec.models:
+        raise ConfigError("Pick at least one model for the arena.")
+
+
+def _add_simple(res: ArenaResult, name: str, values, period) -> None:
+    if name == "seasonal_naive" and not (period and 1 < period <= res.origins.min()):
+        raise ConfigError("it needs a known season shorter than the history.")
+    res.forecasts[name] = baselines.rolling_forecasts(name, values, res.origins, res.horizon, period)
+
+
+def _add_arima(res: ArenaResult, name: str, values, period, spec: ArenaSpec, compute) -> None:
+    if name == "sarima" and not period:
+        raise ConfigError("it needs a known season length, and this series has none.")
+    part = compute.arima(values, res.a, res.origins, res.horizon, spec.order, period if name == "sarima" else None,
+                         spec.max_p, spec.max_q)
+    res.arima[name], res.forecasts[name] = part, part.forecasts
+    res.lower[name], res.upper[name] = part.lower, part.upper
+    res.notes += [f"{part.label}: {n}" for n in part.notes]
+
+
+def _add_network(res: ArenaResult, name: str, values, cfg, n_train: int, compute, part=None) -> None:
+    if part is None:
+        net_cfg = network_config(cfg, name)
+        secs = network_seconds(n_train, net_cfg)
+        if secs > NETWORK_LIMIT_S:
+            raise ConfigError(f"training it here would take about {secs:.0f} s. Train it on the Train page (the "
+                              "arena reuses a finished run with the same settings), or lower the epochs or lookback.")
+        part = compute.network(values, net_cfg)
+    res.networks[name], res.forecasts[name] = part, part.forecasts
+    if part.status == "diverged":
+        res.notes.append(f"{LABELS[name]}: {part.message}")
+
+
+def run_arena(series, cfg: config_mod.ExperimentConfig, spec: ArenaSpec = ArenaSpec(), compute=COMPUTE,
+              progress=None, reused: dict | None = None) -> ArenaResult:
+    """Score every model of ``spec`` on the test windows of ``cfg.window`` (lookback, horizon, split).
+
+    Parameters
+    ----------
+    series : data.Series or 1-D array
+        Its ``period`` (if any) feeds seasonal naive and seasonal ARIMA.
+    cfg : config.ExperimentConfig
+        The split, lookback and horizon, and the networks' settings (cell replaced per network).
+    spec : ArenaSpec
+    compute : namespace with ``arima`` and ``network``
+        :data:`COMPUTE` by default; a page passes cached versions with the same signatures.
+    progress : callable, optional
+        ``progress(fraction, text)`` before each slow step.
+    reused : dict, optional
+        cell -> NetworkPart already trained (e.g. on the Train page), used instead of training.
+
+    Returns
+    -------
+    ArenaResult
+    """
+    _check_spec(spec)
+    values = np.asarray(getattr(series, "values", series), dtype=np.float64)
+    period = getattr(series, "period", None)
+    h = cfg.window.horizon
+    prepared = windows.prepare(values, network_config(cfg, "mlp").window)
+    origins, targets, a, b = prepared.test.origins, prepared.test.targets, prepared.a, prepared.b
+    res = ArenaResult(origins, targets, a, b, h, {}, {}, {})
+    try:
+        res.adf = stats.adf_test(values[:a])
+    except PlaygroundError as err:
+        res.notes.append(f"ADF test skipped: {err}")
+    slow = [m for m in spec.models if m not in SIMPLE]
+    say = progress or (lambda *_: None)
+    for name in spec.models:
+        started = time.perf_counter()
+        try:
+            if name in SIMPLE:
+                _add_simple(res, name, values, period)
+            elif name in ARIMAS:
+                wait = f" (about {seasonal_seconds(a, period):.0f} s unless cached)" if name == "sarima" and period else ""
+                say(slow.index(name) / len(slow), f"Fitting {LABELS[name]}{wait}…")
+                _add_arima(res, name, values, period, spec, compute)
+            else:
+                say(slow.index(name) / len(slow), f"Training the {LABELS[name]}…")
+                _add_network(res, name, values, cfg, len(prepared.train), compute, (reused or {}).get(name))
+        except PlaygroundError as err:
+            res.notes.append(f"{LABELS[name]} skipped: {err}")
+        if name in res.forecasts and name not in SIMPLE:
+            res.seconds[name] = time.perf_counter() - started
+    say(1.0, "Scoring…")
+    for name, pred in res.forecasts.items():
+        res.metrics[name] = metrics.score(targets, pred, values[:a])
+        res.mae_by_step[name] = metrics.by_horizon(targets, pred)["mae"]
+    return res
+
+
+# ---------------------------------------------------------------- rolling origin
+
+def fold_splits(n: int, split, folds: int) -> list[tuple[int, tuple]]:
+    """Rolling-origin folds: (length m, split) per fold, oldest first; each tests its last n - b values.
+
+    Fold k uses ``values[:m_k]``; its test part is the block before the next fold's, so the
+    test blocks tile the end of the series and every fold trains on everything before its block,
+    keeping the train : validation ratio of ``split``.
+    """
+    train_f, val_f = split
+    block = n - int(n * (train_f + val_f))
+    out = []
+    for k in range(folds):
+        m = n - (folds - 1 - k) * block
+        b = m - block
+        a = round(b * train_f / (train_f + val_f))
+        if a < 2 or block < 1:
+            raise ConfigError(f"{folds} folds of {block} test values leave no training part; use fewer folds.")
+        out.append((m, ((a + 0.5) / m, (b - a) / m)))  # +0.5: int(m * fraction) lands exactly on a and b
+    return out
+
+
+def rolling_origin(series, cfg: config_mod.ExperimentConfig, spec: ArenaSpec = ArenaSpec(), folds: int = 4,
+                   compute=COMPUTE, progress=None):
+    """Run the arena on ``folds`` successive splits and collect every model's scores per fold.
+
+    Every model is refitted (ARIMA's parameters, the networks' weights) on each fold's past;
+    a given ``spec.order`` is kept, ``None`` searches again per fold.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per fold and model: fold, start (index of the fold's first test value), model,
+        label, mae, rmse, mase.
+    """
+    import pandas as pd
+
+    if not isinstance(folds, int) or not 2 <= folds <= 10:
+        raise ConfigError(f"Use between 2 and 10 folds (got {folds!r}).")
+    values = np.asarray(getattr(series, "values", series), dtype=np.float64)
+    fold_series = SimpleNamespace(values=None, period=getattr(series, "period", None))
+    rows = []
+    for k, (m, split) in enumerate(fold_splits(len(values), cfg.window.split, folds)):
+        fold_cfg = cfg.replace(window={"split": split})
+        fold_series.values = values[:m]
+        step = (lambda f, text, k=k: progress((k + f) / folds, f"Fold {k + 1} of {folds}: {text}")) if progress else None
+        res = run_arena(fold_series, fold_cfg, spec, compute, step)
+        rows += [{"fold": k + 1, "start": res.b, "model": name, "label": res.label(name), **score}
+                 for name, score in res.metrics.items()]
+    return pd.DataFrame(rows, columns=["fold", "start", "model", "label", "mae", "rmse", "mase"])
+
+
+# ---------------------------------------------------------------- presets and speed
+
+@dataclass(frozen=True)
+class ArenaPreset:
+    cfg: config_mod.ExperimentConfig
+    spec: ArenaSpec
+    reason: str
+
+
+def _preset(data, lookback, horizon, cell, hidden_size, epochs, models, reason) -> ArenaPreset:
+    cfg = config_mod.PRESETS["default"].replace(
+        data=data, window={"lookback": lookback, "horizon": horizon, "mode": "multi" if horizon > 1 else "next"},
+        model={"cell": cell, "hidden_size": hidden_size}, train={"epochs": epochs, "batch_size": 64})
+    return ArenaPreset(config_mod.validate(cfg), ArenaSpec(models), reason)
+
+
+PRESETS = {
+    "ar1_arima_wins": _preset(
+        config_mod.DataConfig("ar1", (("n", 300), ("phi", 0.8), ("seed", 0))), 16, 5, "gru", 32, 3,
+        ("naive", "drift", "arima", "gru"),
+        "AR(1) is exactly the linear model ARIMA assumes: it reads two numbers off 210 training values, "
+        "while a GRU with thousands of weights, trained for 3 epochs, is still guessing."),
+    "logistic_rnn_wins": _preset(
+        config_mod.DataConfig("logistic", (("n", 1000), ("r", 3.9), ("x0", 0.2))), 8, 1, "gru", 32, 80,
+        ("naive", "arima", "mlp", "gru"),
+        "The logistic map is deterministic but bends: the next value is a parabola of this one, "
+        "which a network can learn and no linear ARIMA can draw."),
+}
+
+
+def bench_arena(n: int = 1000, seed: int = 0) -> dict:
+    """Seconds for the arena on an ``n``-point noisy trend: naive, ARIMA (AIC search) and one GRU.
+
+    ``first_s``: computed from nothing. ``cached_s``: what a page does once its caches are warm,
+    i.e. unpickle the stored result (st.cache_data keeps pickles) and build the table and figures.
+    """
+    from rnn_core import data
+    from rnn_core.plots import arena as plots
+
+    series = data.load("noisy_trend", n=n, seed=seed)
+    cfg = config_mod.PRESETS["default"].replace(data=config_mod.DataConfig("noisy_trend", (("n", n),)))
+    spec = ArenaSpec(("naive", "arima", "gru"))
+    start = time.perf_counter()
+    result = run_arena(series, cfg, spec)
+    first = time.perf_counter() - start
+    stored = pickle.dumps(result)
+    start = time.perf_counter()
+    cached = pickle.loads(stored)
+    cached.metrics_frame()
+    plots.forecast_figure(series.index, series.values, cached)
+    plots.horizon_figure(cached.mae_by_step)
+    return {"first_s": round(first, 3), "cached_s": round(time.perf_counter() - start, 3),
+            "parts_s": {k: round(v, 3) for k, v in result.seconds.items()}, "arima": cached.label("arima"), "n": n}

@@ -1,0 +1,214 @@
+"""Streamlit helpers of the Forecast arena page: presets, settings, cached fits with progress, prompts.
+
+Every slow piece (an ARIMA fit, a network's training, a multi-step strategy) is cached on plain
+values (the series as an array, frozen configs, numbers), never on torch objects. A network the
+student already trained to the end on the Train page, with the same settings, is reused.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from rnn_core import arena, config, multistep
+from rnn_core.config import ExperimentConfig, ModelConfig, TrainConfig, WindowConfig
+from rnn_core.errors import ConfigError
+from ui import live, train_controls
+
+BIND = train_controls.BIND
+OWN = "your own settings"
+DEFAULT_MODELS = ["naive", "seasonal_naive", "drift", "arima", "mlp", "gru"]
+ORDER_SEARCH, ORDER_MINE = "AIC search", "my order"
+
+
+# ---------------------------------------------------------------- cached pieces
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _arima(values: np.ndarray, a: int, origins: np.ndarray, horizon: int, order, period, max_p: int, max_q: int):
+    return arena.arima_part(values, a, origins, horizon, order, period, max_p, max_q)
+
+
+@st.cache_data(max_entries=48, show_spinner=False)
+def _network(values: np.ndarray, cfg: ExperimentConfig):
+    return arena.network_part(values, cfg)
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def _strategy(cfg: ExperimentConfig, values: np.ndarray, strategy: str, horizon: int, origins: np.ndarray):
+    return multistep.strategy_result(cfg, values, strategy, horizon, origins)
+
+
+CACHED = SimpleNamespace(arima=_arima, network=_network)
+
+
+def _with_progress(fn, *args, **kwargs):
+    """Run ``fn(..., progress=...)`` with a progress bar that disappears when it is done."""
+    bar = st.progress(0.0, text="Starting…")
+    try:
+        return fn(*args, progress=lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text), **kwargs)
+    finally:
+        bar.empty()
+
+
+# ---------------------------------------------------------------- presets and settings
+
+def _apply_preset() -> None:
+    name = st.session_state["arena_preset"]
+    if name == OWN:
+        return
+    p = arena.PRESETS[name]
+    w, m, t = p.cfg.window, p.cfg.model, p.cfg.train
+    st.session_state.update({"dataset": p.cfg.data.name, "lookback": w.lookback, "horizon": w.horizon,
+                             "hidden_size": m.hidden_size, "epochs": t.epochs, "lr": float(t.lr),
+                             "batch_size": t.batch_size, "arena_models": list(p.spec.models),
+                             "arena_order": ORDER_SEARCH})
+    for key, value in p.cfg.data.params:
+        st.session_state[f"{p.cfg.data.name}_{key}"] = value
+
+
+def preset_picker() -> None:
+    st.selectbox("Preset", [OWN, *arena.PRESETS], key="arena_preset", on_change=_apply_preset, **BIND,
+                 format_func=lambda n: n.replace("_", " "),
+                 help="Two set-ups that make a point; picking one sets the dataset and the controls below.")
+    name = st.session_state.get("arena_preset", OWN)
+    if name != OWN:
+        st.caption(arena.PRESETS[name].reason)
+
+
+def _train_page(key: str):
+    """A Train-page setting as the student left it there (its default if they never went)."""
+    return st.session_state.get(key, train_controls._flat(config.PRESETS["default"])[key])
+
+
+def settings(data_cfg: config.DataConfig, series) -> tuple[ExperimentConfig, arena.ArenaSpec]:
+    """Draw the arena's controls and return (config, spec); ConfigError when out of range."""
+    models = st.multiselect("Models", arena.MODELS, DEFAULT_MODELS, key="arena_models", format_func=arena.LABELS.get,
+                            **BIND, help="Simple forecasts, ARIMA, and networks trained by the Train page's Trainer.")
+    if "sarima" in models:
+        st.caption(_seasonal_note(series.period, series))
+    c1, c2, c3, c4 = st.columns([1, 1, 1.3, 1])
+    lookback = c1.slider("lookback", 1, 200, 16, key="lookback", **BIND,
+                         help="How many past values each network reads (shared with the Train page).")
+    horizon = c2.slider("horizon", 1, 48, 5, key="horizon", **BIND, help="How many steps ahead every model forecasts.")
+    how = c3.radio("ARIMA order", [ORDER_SEARCH, ORDER_MINE], key="arena_order", horizontal=True, **BIND,
+                   help="AIC search: p, q in 0..3, d from the ADF test. Or set (p, d, q) yourself.")
+    order = None
+    if how == ORDER_MINE:
+        cols = c3.columns(3)
+        order = tuple(int(col.number_input(k, 0, 5 if k != "d" else 2, v, key=f"arena_{k}", **BIND))
+                      for col, k, v in zip(cols, "pdq", (1, 0, 0), strict=True))
+    with c4.expander("Network settings"):
+        hidden_size = st.slider("hidden_size", 1, config.MAX_HIDDEN_SIZE, 32, key="hidden_size", **BIND)
+        epochs = st.slider("Epochs", 1, 500, 60, key="epochs", **BIND)
+        lr = st.number_input("lr (learning rate)", min_value=1e-6, max_value=1e4, value=0.01, step=0.001,
+                             format="%g", key="lr", **BIND)
+        st.caption("Shared with the Train page; every other setting (layers, scaler, batch size, "
+                   "optimizer, seed…) is the one you chose there.")
+    cfg = ExperimentConfig(
+        data=data_cfg,
+        window=WindowConfig(lookback=int(lookback), horizon=int(horizon), mode="multi" if horizon > 1 else "next",
+                            scaler=_train_page("scaler")),
+        model=ModelConfig(cell="gru", hidden_size=int(hidden_size), num_layers=int(_train_page("num_layers")),
+                          activation=_train_page("activation"), alpha=float(_train_page("alpha")),
+                          skip=int(_train_page("skip")), layer_norm=bool(_train_page("layer_norm")),
+                          h0=_train_page("h0"), init=_train_page("init"), radius=float(_train_page("radius")) or None),
+        train=TrainConfig(epochs=int(epochs), batch_size=int(_train_page("batch_size")), lr=float(lr),
+                          optimizer=_train_page("optimizer"), clip=float(_train_page("clip")) or None,
+                          patience=int(_train_page("patience")) or None, seed=int(_train_page("seed"))),
+    )
+    return config.validate(cfg), arena.ArenaSpec(tuple(models), order)
+
+
+def _seasonal_note(period, series) -> str:
+    if not period:
+        return "Seasonal ARIMA needs a known season length; this series has none."
+    if period > arena.SEASONAL_MAX_PERIOD:
+        return f"A season of {period} steps is too long for seasonal ARIMA here."
+    secs = arena.seasonal_seconds(int(len(series) * 0.7), period)
+    return f"⏱️ Seasonal ARIMA (season {period}): about {secs:.0f} s the first time, then cached."
+
+
+# ---------------------------------------------------------------- running
+
+def reused_networks(cfg: ExperimentConfig, spec: arena.ArenaSpec, values: np.ndarray) -> dict:
+    """cell -> the Train page's finished run, for the cells whose settings match it exactly."""
+    tr = live.trainer()
+    out = {}
+    for cell in spec.models:
+        if cell in arena.NETWORKS:
+            part = arena.reuse(tr, arena.network_config(cfg, cell), values)
+            if part is not None:
+                out[cell] = part
+    return out
+
+
+def run(series, cfg: ExperimentConfig, spec: arena.ArenaSpec) -> arena.ArenaResult:
+    reused = reused_networks(cfg, spec, series.values)
+    result = _with_progress(arena.run_arena, series, cfg, spec, CACHED, reused=reused)
+    for cell in reused:
+        st.caption(f"♻️ {arena.LABELS[cell]}: reused your finished run from the Train page (same settings).")
+    return result
+
+
+def rolling(series, cfg: ExperimentConfig, spec: arena.ArenaSpec, result: arena.ArenaResult, folds: int) -> pd.DataFrame:
+    """Rolling-origin scores; ARIMA keeps the order ``result`` found (refitting its parameters per fold)."""
+    found = next((part.order for part in result.arima.values()), None)
+    spec = dataclasses.replace(spec, order=spec.order or found)
+    return _with_progress(arena.rolling_origin, series, cfg, spec, folds, CACHED)
+
+
+def strategies_seconds(cfg: ExperimentConfig, result: arena.ArenaResult) -> float:
+    """About how long training the three strategies takes the first time."""
+    return len(multistep.STRATEGIES) * arena.network_seconds(max(result.a - cfg.window.lookback, 1), cfg)
+
+
+def strategies(cfg: ExperimentConfig, values: np.ndarray, horizon: int, seconds: float) -> multistep.MultiStepResult:
+    if seconds > len(multistep.STRATEGIES) * arena.NETWORK_LIMIT_S:
+        raise ConfigError(f"Training the three strategies would take about {seconds:.0f} s here: lower "
+                          "the epochs or the lookback, or pick a shorter series.")
+    return _with_progress(multistep.compare, cfg, values, horizon, train=_strategy)
+
+
+def cost_seconds(result: arena.ArenaResult) -> float:
+    """What the slow parts of this arena cost when computed (cached or not)."""
+    parts = [*result.arima.values(), *result.networks.values()]
+    return sum(p.seconds for p in parts)
+
+
+# ---------------------------------------------------------------- tables and prompts
+
+def metrics_table(result: arena.ArenaResult):
+    """MAE, RMSE, MASE per model, the best in each column highlighted."""
+    return result.metrics_frame().style.highlight_min(axis=0, color="#bbf7d0").format("{:.4g}")
+
+
+# Experiments to try on what is on screen. The lecture's own questions are answered once, as guided
+# questions (ui.questions); these are extra and carry no answer toggle.
+TRY = {
+    "stationary": ("a wrong d",
+                   "Pick **co2** or **noisy_trend** and read the ADF verdict and the d it suggests. Then choose "
+                   "*my order* with d = 0: what happens to ARIMA's forecasts (and its MASE) as the series climbs "
+                   "away from its training mean?"),
+    "horizon": ("a longer horizon",
+                "Raise the **horizon** to 24 on **noisy_trend** and watch *Error by forecast step*: which lines "
+                "climb, which stay flat, and where does naive stop being hard to beat?"),
+    "presets": ("the two presets",
+                "Pick **ar1 arima wins**, then raise **Epochs** in *Network settings* to 60: does the GRU catch "
+                "up with ARIMA? Then pick **logistic rnn wins** and compare ARIMA's residual check with the GRU's score."),
+    "seasonal": ("knowing the season",
+                 "On **traffic**, add *seasonal naive* and *seasonal ARIMA*. Does knowing the 24-hour season beat a "
+                 "cleverer model that does not know it? What lookback does a network need to see a whole day?"),
+    "strategies": ("errors that compound",
+                   "Set the **horizon** to 12 and train the three strategies. Which line climbs fastest with the "
+                   "forecast step? Try **logistic** too, where a small error grows fast."),
+}
+
+
+def try_this(key: str) -> None:
+    title, body = TRY[key]
+    with st.expander(f"🧪 Try this: {title}"):
+        st.markdown(body)
