@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import pytest
 
-from rnn_core import arena, baselines, config, data, metrics
+from rnn_core import arena, arena_arima, baselines, config, data, metrics
 from rnn_core.errors import ConfigError
 from rnn_core.train import Trainer
 
@@ -51,13 +51,13 @@ def test_residual_check_is_statsmodels_ljung_box_in_plain_words(part):
     lb = acorr_ljungbox(part.residuals, lags=[10], model_df=2)
     assert part.check.lb_pvalue == pytest.approx(float(lb["lb_pvalue"].iloc[0]))
     assert part.check.white and "white noise" in part.check.verdict  # AR(1) data, ARMA(1,1) fit: nothing left
-    correlated = arena.residual_check(AR1.values, model_df=0)  # the raw AR(1) values are far from white
+    correlated = arena_arima.residual_check(AR1.values, model_df=0)  # the raw AR(1) values are far from white
     assert not correlated.white and "still correlated" in correlated.verdict
     assert correlated.acf[1] > correlated.band
 
 
 def test_order_search_finds_an_ar1_and_its_refined_aic_is_a_full_fit():
-    search, fit = arena.search_order(AR1.values[:210])
+    search, fit = arena_arima.search_order(AR1.values[:210])
     assert search.order[1] == 0 and search.order[0] >= 1
     assert fit.order == search.order
     assert search.aic == pytest.approx(baselines.fit_arima(AR1.values[:210], search.order).aic)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from rnn_core import arena, config, multistep
+from rnn_core import arena, arena_arima, config, multistep
 from rnn_core.config import ExperimentConfig, ModelConfig, TrainConfig, WindowConfig
 from rnn_core.errors import ConfigError
 from ui import live, train_controls
@@ -126,7 +126,7 @@ def settings(data_cfg: config.DataConfig, series) -> tuple[ExperimentConfig, are
 def _seasonal_note(period, series) -> str:
     if not period:
         return "Seasonal ARIMA needs a known season length; this series has none."
-    if period > arena.SEASONAL_MAX_PERIOD:
+    if period > arena_arima.SEASONAL_MAX_PERIOD:
         return f"A season of {period} steps is too long for seasonal ARIMA here."
     secs = arena.seasonal_seconds(int(len(series) * 0.7), period)
     return f"⏱️ Seasonal ARIMA (season {period}): about {secs:.0f} s the first time, then cached."

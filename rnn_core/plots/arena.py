@@ -112,7 +112,7 @@ def rolling_figure(table, metric: str = "mae", height: int = 360) -> go.Figure:
 
 
 def residual_acf_figure(check, title: str = "Autocorrelation of ARIMA's residuals", height: int = 300) -> go.Figure:
-    """Bars of the residuals' ACF at lags 1.. with the ~95% band; ``check`` is an ``arena.ResidualCheck``."""
+    """Bars of the residuals' ACF at lags 1.. with the ~95% band; ``check`` is an ``arena_arima.ResidualCheck``."""
     acf = np.asarray(check.acf)[1:]
     lags = np.arange(1, len(acf) + 1)
     colors = np.where(np.abs(acf) > check.band, "#dc2626", "#64748b")
