@@ -101,3 +101,17 @@ def exceptions(page) -> list[str]:
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def pause_holds(page, read_epoch) -> int:
+    """Click Pause, wait for Resume, and check the epoch count stays put; returns it."""
+    import re
+
+    main = page.get_by_test_id("stMain")
+    main.get_by_role("button", name=re.compile("Pause")).click()
+    main.get_by_role("button", name=re.compile("Resume")).wait_for(timeout=20_000)
+    wait_ready(page)
+    held = read_epoch(page)
+    time.sleep(1.5)
+    assert read_epoch(page) == held, "Pause holds the epoch count"
+    return held

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import exceptions, screenshot, wait_ready
+from tests.browser.conftest import exceptions, pause_holds, screenshot, wait_ready
 
 PAGES = ["", "Sequence_data", "Windows", "Recurrent_layer", "Train"]
 
@@ -54,12 +54,7 @@ def test_train_start_pause_resume(server, page):
     assert exceptions(page) == []
     screenshot(page, "train_running")
 
-    main.get_by_role("button", name=re.compile("Pause")).click()
-    main.get_by_role("button", name=re.compile("Resume")).wait_for(timeout=10_000)
-    wait_ready(page)
-    held = _epoch(page)
-    time.sleep(1.5)
-    assert _epoch(page) == held, "Pause holds the epoch count"
+    held = pause_holds(page, _epoch)
 
     main.get_by_role("button", name=re.compile("Resume")).click()
     resumed = time.perf_counter()

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import exceptions, screenshot, wait_ready
+from tests.browser.conftest import exceptions, pause_holds, screenshot, wait_ready
 from tests.browser.test_pages_browser import _epoch
 
 EPOCH = "document.querySelector(\"[data-testid='stMain']\").innerText"
@@ -35,11 +35,6 @@ def test_text_generation_trains_writes_and_pauses(server, page):
     assert exceptions(page) == []
     screenshot(page, "text_generation_running")
 
-    main.get_by_role("button", name=re.compile("Pause")).click()
-    main.get_by_role("button", name=re.compile("Resume")).wait_for(timeout=10_000)
-    wait_ready(page)
-    held = _epoch(page)
-    time.sleep(1.5)
-    assert _epoch(page) == held, "Pause holds the epoch count"
+    pause_holds(page, _epoch)
     assert exceptions(page) == []
     print(f"text generation: 5 epochs {five_epochs:.1f} s after Start")
