@@ -25,7 +25,10 @@ from rnn_core.train import Trainer
 BUDGET_S = 0.3  # training time per tick: about three redraws a second; drawing costs ~0.03 s of each
 FIRST_BUDGET_S = 0.05
 TICK_S = 0.1  # the fragment asks for its next tick this soon; ticks never overlap
-MAX_RUNNING = int(os.environ.get("RNN_PLAYGROUND_MAX_TRAINERS", "4"))
+# One process, one GIL: more chunks at once than cores only adds contention.
+MAX_RUNNING = int(os.environ.get("RNN_PLAYGROUND_MAX_TRAINERS", "2"))
+WAIT_S = 1.0  # a session waits this long for a free slot (asleep, so it costs nothing) before saying "busy"
+MIN_BUDGET_S = 0.08  # under load chunks shrink towards this, so every student still sees ~2 updates a second
 
 TRAINER = "trainer"  # the Train page's slot; other pages pass their own slot name
 
@@ -37,10 +40,37 @@ def _keys(slot: str) -> tuple[str, str, str, str]:
     return slot, f"{slot}_running", f"{slot}_lock", f"{slot}_step_requested"
 
 
+class _Slots:
+    """Server-wide: at most MAX_RUNNING chunks train at once, and how many sessions want one."""
+
+    def __init__(self, size: int):
+        self._semaphore = threading.BoundedSemaphore(size)
+        self._count_lock = threading.Lock()
+        self.size, self.wanting = size, 0
+
+    def acquire(self, timeout: float) -> bool:
+        with self._count_lock:
+            self.wanting += 1
+        got = self._semaphore.acquire(timeout=timeout)
+        if not got:
+            with self._count_lock:
+                self.wanting -= 1
+        return got
+
+    def release(self) -> None:
+        with self._count_lock:
+            self.wanting -= 1
+        self._semaphore.release()
+
+    def budget(self, full: float) -> float:
+        """A chunk's length: the full budget when nobody waits, shorter as the queue grows."""
+        return max(MIN_BUDGET_S, full * self.size / max(self.size, self.wanting))
+
+
 @st.cache_resource
-def _server_slots() -> threading.BoundedSemaphore:
-    """Shared by every session on this server: at most MAX_RUNNING chunks train at once."""
-    return threading.BoundedSemaphore(MAX_RUNNING)
+def _server_slots() -> _Slots:
+    """Shared by every session on this server (read-only object with its own locks)."""
+    return _Slots(MAX_RUNNING)
 
 
 def _lock(slot: str = TRAINER) -> threading.Lock:
@@ -119,14 +149,14 @@ def advance(tr: Trainer, slot: str = TRAINER) -> str | None:
     # No Streamlit call between acquire and release: a rerun can stop this thread at any
     # Streamlit call (even a session_state read), and a lock must never be left held.
     lock, slots = _lock(slot), _server_slots()
-    if not slots.acquire(timeout=0.05):
+    if not slots.acquire(timeout=WAIT_S):
         return "The server is busy with other students' training; retrying…"
     try:
         if not lock.acquire(timeout=1.0):
             return "Still finishing the previous chunk…"
         try:
             # the very first chunk is short, so the first loss point shows at once
-            tr.step() if step else tr.run(budget_s=FIRST_BUDGET_S if tr.epoch == 0 else BUDGET_S)
+            tr.step() if step else tr.run(budget_s=FIRST_BUDGET_S if tr.epoch == 0 else slots.budget(BUDGET_S))
         finally:
             lock.release()
     except PlaygroundError as err:  # a config the Trainer refuses mid-way
