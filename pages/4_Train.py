@@ -62,8 +62,11 @@ with live_col:
                                                  "Validation part: truth vs the network's forecast",
                                                  y_label=getattr(tr.series, "unit", "") or "value"),
                         key="pred_chart", width="stretch")
-        if tr.grad_history:
-            st.plotly_chart(plots.grad_figure(tr.grad_history), key="grad_chart", width="stretch")
+        if tr.grad_history:  # changes every few epochs only: rebuild the figure then, not every tick
+            cached = st.session_state.get("grad_fig")
+            if cached is None or cached[0] != (id(tr), len(tr.grad_history)):
+                cached = st.session_state["grad_fig"] = ((id(tr), len(tr.grad_history)), plots.grad_figure(tr.grad_history))
+            st.plotly_chart(cached[1], key="grad_chart", width="stretch")
 
     live.live_fragment(draw)
 

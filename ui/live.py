@@ -27,8 +27,8 @@ FIRST_BUDGET_S = 0.05
 TICK_S = 0.1  # the fragment asks for its next tick this soon; ticks never overlap
 # One process, one GIL: more chunks at once than cores only adds contention.
 MAX_RUNNING = int(os.environ.get("RNN_PLAYGROUND_MAX_TRAINERS", "2"))
-WAIT_S = 1.0  # a session waits this long for a free slot (asleep, so it costs nothing) before saying "busy"
-MIN_BUDGET_S = 0.08  # under load chunks shrink towards this, so every student still sees ~2 updates a second
+WAIT_S = 3.0  # a session waits this long for a free slot (asleep, so it costs nothing) before saying "busy"
+MIN_BUDGET_S = 0.05  # under load chunks shrink towards this, so a full class still sees an update every ~2 s
 
 TRAINER = "trainer"  # the Train page's slot; other pages pass their own slot name
 

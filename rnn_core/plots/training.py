@@ -30,9 +30,9 @@ def loss_figure(history: list, height: int = 320) -> go.Figure:
     ``epoch``, ``train_loss``, ``val_loss`` attributes (Trainer.history)."""
     fig = go.Figure()
     idx = downsample(len(history))
-    epochs = [history[i].epoch for i in idx]
+    epochs = np.array([history[i].epoch for i in idx])  # arrays: plotly checks lists item by item
     for part, label in (("train", "training loss"), ("val", "validation loss")):
-        ys = [getattr(history[i], f"{part}_loss") for i in idx]
+        ys = np.array([getattr(history[i], f"{part}_loss") for i in idx], dtype=float)
         fig.add_scatter(x=epochs, y=ys, mode="lines+markers" if len(idx) < 30 else "lines",
                         name=label, line=dict(color=COLORS[part]))
     return _layout(fig, "Loss (mean squared error, scaled units)", height,
