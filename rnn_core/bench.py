@@ -203,6 +203,12 @@ def main(argv=None) -> dict:
     t = text_structure(args.quick)
     result["text_structure_s"] = {k: round(v, 1) for k, v in t.items()}
     print(f"character model: recognisable samples after {t} s of training", file=sys.stderr)
+    from rnn_core import arena
+
+    r = arena.bench_arena()
+    result["arena_1000"] = {"first_s": round(r["first_s"], 2), "cached_s": round(r["cached_s"], 3)}
+    print(f"forecast arena, 1,000 points, naive + ARIMA (AIC) + GRU: {r['first_s']:.1f} s first, "
+          f"{r['cached_s']:.2f} s cached", file=sys.stderr)
     result["import_rnn_core_s"] = round(import_seconds(), 3)
     print(json.dumps(result))
     return result
