@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import math
 import re
+import threading
 
 import pytest
 import websockets
@@ -18,6 +19,16 @@ from tests.load.load_test import server_log_errors
 
 FID = "0078e715b52c416919afc906ef9f8b0c"
 BUTTON = "$$ID-5d733bd89be6504c2b46a7b19e766deb-start_pause"
+
+
+def _run(coro):
+    """asyncio.run on a fresh thread: Playwright's sync tests may leave this thread's loop running."""
+    out = []
+    worker = threading.Thread(target=lambda: out.append(asyncio.run(coro)))
+    worker.start()
+    worker.join()
+    assert out, "the scenario raised (see the thread's traceback above)"
+    return out[0]
 
 
 # -- pure helpers ---------------------------------------------------------------------------
@@ -164,7 +175,7 @@ def test_first_run_names_the_page_then_later_runs_use_the_navigation_hash():
         await s._send_rerun(triggers=[s._button_id])
         return s
 
-    s = asyncio.run(scenario())
+    s = _run(scenario())
     first, click = (m.rerun_script for m in s._ws.sent)
     assert (first.page_name, first.page_script_hash, first.query_string) == ("Train", "", "epochs=60")
     assert (click.page_name, click.page_script_hash) == ("", "train-hash")
@@ -185,7 +196,7 @@ def test_auto_rerun_ticks_the_fragment_until_a_full_run_starts():
         await asyncio.sleep(0.05)
         return s, ticks
 
-    s, ticks = asyncio.run(scenario())
+    s, ticks = _run(scenario())
     assert ticks >= 3 and len(s._ws.sent) == ticks and not s._timers
     assert all(m.rerun_script.fragment_id == FID and m.rerun_script.is_auto_rerun for m in s._ws.sent)
 
@@ -267,7 +278,7 @@ def test_a_dropped_connection_is_an_error_and_ends_the_wait():
         await s.train(timeout=1)
         return s
 
-    s = asyncio.run(scenario())
+    s = _run(scenario())
     assert s.disconnected and s.progress_text == "Epoch 0 of 60 · ready"
     assert len(s.errors) == 1 and s.errors[0].startswith("disconnected")
     assert s.clicked_at is None and s._ws.sent == []  # nothing sent into a closed connection
