@@ -22,7 +22,7 @@ import streamlit as st
 from rnn_core.errors import PlaygroundError
 from rnn_core.train import Trainer
 
-BUDGET_S = 0.3  # training time per tick: about three redraws a second; drawing costs ~0.03 s of each
+BUDGET_S = 0.45  # training time per tick: about two redraws a second; drawing (server and browser) costs the rest
 FIRST_BUDGET_S = 0.05
 TICK_S = 0.1  # the fragment asks for its next tick this soon; ticks never overlap
 # One process, one GIL: more chunks at once than cores only adds contention.

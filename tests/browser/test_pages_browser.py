@@ -60,9 +60,9 @@ def test_train_start_pause_resume(server, page):
     page.wait_for_function(
         f"() => {{ const m = /Epoch (\\d+) of/.exec(document.querySelector(\"[data-testid='stMain']\").innerText);"
         f" return m && +m[1] > {held}; }}", timeout=20_000)
-    # steady state: epochs shown on screen between two readings 4 s apart, while it trains
+    # steady state: epochs shown on screen between two readings 8 s apart, while it trains
     first, since = _epoch(page), time.perf_counter()
-    time.sleep(4)
+    time.sleep(8)
     rate = (_epoch(page) - first) / (time.perf_counter() - since)
     assert rate > 0, "Resume continues"
     assert exceptions(page) == []
