@@ -169,13 +169,18 @@ def advance(tr: Trainer, slot: str = TRAINER) -> str | None:
 
 def live_fragment(draw, slot: str = TRAINER) -> None:
     """Run ``draw(trainer, note)`` inside a fragment that ticks while ``slot``'s training runs."""
-    interval = TICK_S if is_running(slot) else None
+    # the flag, not is_running(): a run that ended in a tick whose page rerun got lost still
+    # ticks once more, and that tick reruns the page to show the results
+    interval = TICK_S if st.session_state.get(_keys(slot)[1]) and trainer(slot) is not None else None
 
     @st.fragment(run_every=interval)
     def tick():
         tr = trainer(slot)
         if tr is None:
             return
+        if tr.finished and st.session_state.get(_keys(slot)[1]):
+            st.session_state[_keys(slot)[1]] = False
+            st.rerun()
         was_running = is_running(slot)
         note = advance(tr, slot)
         started = time.perf_counter()
