@@ -60,7 +60,8 @@ def _downloads(tr: Trainer, result) -> None:
         cols[1].caption("MAE, RMSE and MASE of the network and the baselines on the test part.")
     else:
         cols[1].caption("Scores appear here once the run is scored against the baselines.")
-    cols[2].download_button("⬇️ Weights (.pt)", export.save_model(tr), file_name=f"{stem}.pt",
+    # built when clicked, not on every rerun of the page (the panel shows only while training is stopped)
+    cols[2].download_button("⬇️ Weights (.pt)", lambda: export.save_model(tr), file_name=f"{stem}.pt",
                             mime="application/octet-stream", key="download_weights", on_click="ignore",
                             width="stretch")
     cols[2].caption("The trained network with all its settings; load it below or in a notebook.")
