@@ -53,20 +53,16 @@ with live_col:
             st.error(tr.message, icon="💥")
         elif tr.message:
             st.success(tr.message)
-        st.plotly_chart(plots.loss_figure(tr.history), key="loss_chart", width="stretch")
+        live.chart("loss_chart", lambda: plots.loss_figure(tr.history), tr, (tr.epoch,))
         if not tr.history:
             st.caption("Press **Start**: the loss curve and the predictions appear here as the network learns.")
             return
         x = tr.series.index[tr.prepared.val.origins] if hasattr(tr.series, "index") else tr.prepared.val.origins
-        st.plotly_chart(plots.predictions_figure(x, tr.targets("val"), {"rnn": tr.predict("val")},
-                                                 "Validation part: truth vs the network's forecast",
-                                                 y_label=getattr(tr.series, "unit", "") or "value"),
-                        key="pred_chart", width="stretch")
-        if tr.grad_history:  # changes every few epochs only: rebuild the figure then, not every tick
-            cached = st.session_state.get("grad_fig")
-            if cached is None or cached[0] != (id(tr), len(tr.grad_history)):
-                cached = st.session_state["grad_fig"] = ((id(tr), len(tr.grad_history)), plots.grad_figure(tr.grad_history))
-            st.plotly_chart(cached[1], key="grad_chart", width="stretch")
+        live.chart("pred_chart", lambda: plots.predictions_figure(
+            x, tr.targets("val"), {"rnn": tr.predict("val")}, "Validation part: truth vs the network's forecast",
+            y_label=getattr(tr.series, "unit", "") or "value"), tr, (tr.epoch,))
+        if tr.grad_history:
+            live.chart("grad_chart", lambda: plots.grad_figure(tr.grad_history), tr, (len(tr.grad_history),), every_s=1.0)
 
     live.live_fragment(draw)
 

@@ -59,15 +59,16 @@ with live_col:
             elif verdict and verdict.kind == "vanishing":
                 st.warning(f"**Vanishing**: {verdict.reason}.", icon="🔻")
             profile = gradient_lab.profile_so_far(tr)
-            st.plotly_chart(grad_figure(profile), key="grad_profile", width="stretch")
+            lab, version = "grad_lab", (tr.epoch,)
+            live.chart("grad_profile", lambda: grad_figure(profile), tr, (len(tr.grad_history),), lab)
             if not tr.history:
                 st.caption("Epoch 0 is the untrained network. Press **Start** to watch it change as it learns.")
                 return
-            st.plotly_chart(plots.grad_heatmap(*gradient_lab.grad_matrix(profile)), key="grad_heatmap",
-                            width="stretch")
-            st.plotly_chart(plots.clip_figure(tr.history, tr.cfg.train.clip), key="clip_chart", width="stretch")
-            connectivity = diagnostics.input_connectivity(tr.model, tr.prepared.val.X[-64:])
-            st.plotly_chart(plots.connectivity_figure(connectivity), key="connectivity_chart", width="stretch")
+            live.chart("grad_heatmap", lambda: plots.grad_heatmap(*gradient_lab.grad_matrix(profile)),
+                       tr, (len(tr.grad_history),), lab, every_s=1.0)
+            live.chart("clip_chart", lambda: plots.clip_figure(tr.history, tr.cfg.train.clip), tr, version, lab)
+            live.chart("connectivity_chart", lambda: plots.connectivity_figure(
+                diagnostics.input_connectivity(tr.model, tr.prepared.val.X[-64:])), tr, version, lab, every_s=1.0)
             st.caption("On the memory task only step 1 matters: a network that has learned it leans on the "
                        "leftmost bar.")
 
@@ -87,7 +88,7 @@ if tr is not None and cells:
         def draw_race(group, note):
             views.progress(group, "grad_race", note, "epochs (all cells)")
             runs = {c: (t.history, gradient_lab.profile_so_far(t)) for c, t in group.trainers.items()}
-            st.plotly_chart(plots.race_figure(runs), key="race_chart", width="stretch")
+            live.chart("race_chart", lambda: plots.race_figure(runs), group, (group.epoch,), "grad_race")
 
         live.live_fragment(draw_race, "grad_race")
     except PlaygroundError as err:
@@ -114,7 +115,8 @@ try:
     def draw_sweep(sweep, note):
         views.progress(sweep, f"grad_sweep_{name}", note, "epochs (runs stop once solved)")
         shown = sweep.frame() if sweep.epoch > 0 else frame
-        st.plotly_chart(plots.lag_figure(shown, metric, memory_task.SOLVED_ERROR), key="lag_chart", width="stretch")
+        live.chart("lag_chart", lambda: plots.lag_figure(shown, metric, memory_task.SOLVED_ERROR),
+                   sweep, (sweep.epoch, metric), f"grad_sweep_{name}")
         st.dataframe(shown.drop(columns=["preset", "seed"]), hide_index=True, key="sweep_table", width="stretch")
 
     live.live_fragment(draw_sweep, f"grad_sweep_{name}")

@@ -81,7 +81,7 @@ def draw_race(race, note):
                 text=f"Epoch {race.epoch} of {race.epochs_total} · {views.status_line(race)}")
     if race.message:
         st.error(race.message, icon="💥")
-    st.plotly_chart(plots.race_figure(race.curves()), key="transfer_race_chart", width="stretch")
+    live.chart("transfer_race_chart", lambda: plots.race_figure(race.curves()), race, (race.epoch,), views.RACE)
     if race.epoch and not live.is_running(views.RACE):
         scores = race.scores()
         c = st.columns([1, 1.3])
@@ -110,8 +110,8 @@ def draw_sweep(sweep, note):
         st.info(note, icon="⏳")
     st.progress(sweep.epoch / sweep.epochs_total, text=f"{len(sweep.results)} of {len(sweep.sizes)} data sizes "
                 f"done · {views.status_line(sweep)}")
-    st.plotly_chart(plots.sweep_figure(sweep.table(), current=tcfg.n_train), key="transfer_sweep_chart",
-                    width="stretch")
+    live.chart("transfer_sweep_chart", lambda: plots.sweep_figure(sweep.table(), current=tcfg.n_train),
+               sweep, (sweep.epoch, tcfg.n_train), views.SWEEP)
 
 
 live.live_fragment(draw_sweep, views.SWEEP)

@@ -70,7 +70,7 @@ with live_col:
             st.error(tr.message, icon="💥")
         elif tr.message:
             st.success(tr.message)
-        st.plotly_chart(plots.loss_figure(tr.history, tr.uniform_loss), key="text_loss_chart", width="stretch")
+        live.chart("text_loss_chart", lambda: plots.loss_figure(tr.history, tr.uniform_loss), tr, (tr.epoch,), SLOT)
         try:
             st.subheader("What it writes now")
             st.caption("The same network, the same prompt, three temperatures; rewritten every few seconds "

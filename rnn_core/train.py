@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from rnn_core import config as config_mod
-from rnn_core import diagnostics, models, windows
+from rnn_core import diagnostics, models, optim, windows
 from rnn_core._torch import torch
 from rnn_core.errors import ConfigError
 
@@ -116,8 +116,8 @@ class Trainer:
     def _make_optimizer(self):
         params = [p for p in self.model.parameters() if p.requires_grad]
         if self.cfg.train.optimizer == "sgd":
-            return torch.optim.SGD(params, lr=self.lr, momentum=self.cfg.train.momentum)
-        return torch.optim.Adam(params, lr=self.lr)
+            return optim.SGD(params, lr=self.lr, momentum=self.cfg.train.momentum)
+        return optim.Adam(params, lr=self.lr)
 
     def _snapshot(self) -> dict:
         return {k: v.detach().clone() for k, v in self.model.state_dict().items()}

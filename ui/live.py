@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import weakref
 
 import streamlit as st
 
@@ -165,6 +166,23 @@ def advance(tr: Trainer, slot: str = TRAINER) -> str | None:
     finally:
         slots.release()
     return None
+
+
+def chart(key: str, build, source, version=(), slot: str = TRAINER, every_s: float = 0.0) -> None:
+    """``st.plotly_chart(build())`` under a stable key, rebuilt only when ``source`` (the
+    trainer drawn) or ``version`` (what changed in it, e.g. its epoch) changes.
+
+    While ``slot`` trains, a changed chart is rebuilt at most every ``every_s`` seconds and is
+    drawn static (no hover layer): an unchanged figure costs the browser nothing, and every
+    redraw takes CPU from training when browser and server share a machine.
+    """
+    running = is_running(slot)
+    store = st.session_state.setdefault("live_charts", {})
+    cached, now = store.get(key), time.monotonic()
+    fresh = cached is not None and cached[0]() is source and cached[1] == version
+    if cached is None or (not fresh and (not running or now - cached[2] >= every_s)):
+        cached = store[key] = (weakref.ref(source), version, now, build())
+    st.plotly_chart(cached[3], key=key, width="stretch", config={"staticPlot": True} if running else None)
 
 
 def live_fragment(draw, slot: str = TRAINER) -> None:
