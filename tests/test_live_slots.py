@@ -32,3 +32,26 @@ def test_a_waiting_session_gets_the_slot_when_it_frees():
     slots.release()
     waiter.join(5)
     assert got == [True] and slots.wanting == 1
+
+
+def test_a_freed_slot_goes_to_the_longest_waiter_not_to_a_newcomer():
+    slots = live._Slots(1)
+    assert slots.acquire(timeout=0.01)
+    order = []
+    first = threading.Thread(target=lambda: order.append(("first", slots.acquire(timeout=5))))
+    first.start()
+    while not slots._queue:  # the first waiter is queued
+        pass
+    slots.release()
+    assert not slots.acquire(timeout=0.01), "a newcomer does not barge past the queue"
+    first.join(5)
+    assert order == [("first", True)]
+
+
+def test_a_waiter_that_gives_up_leaves_the_queue():
+    slots = live._Slots(1)
+    assert slots.acquire(timeout=0.01)
+    assert not slots.acquire(timeout=0.01)
+    assert not slots._queue and slots.wanting == 1
+    slots.release()
+    assert slots.free == 1 and slots.acquire(timeout=0.01)

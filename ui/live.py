@@ -17,6 +17,7 @@ import os
 import threading
 import time
 import weakref
+from collections import deque
 
 import streamlit as st
 
@@ -29,6 +30,8 @@ TICK_S = 0.1  # the fragment asks for its next tick this soon; ticks never overl
 # One process, one GIL: more chunks at once than cores only adds contention.
 MAX_RUNNING = int(os.environ.get("RNN_PLAYGROUND_MAX_TRAINERS", "2"))
 WAIT_S = 3.0  # a session waits this long for a free slot (asleep, so it costs nothing) before saying "busy"
+BUSY_CHART_S = 1.0  # while students queue for slots, a chart is rebuilt at most this often
+SEND_WAIT_S = 0.5  # at most this long for the event loop to send a tick's drawing
 MIN_BUDGET_S = 0.05  # under load chunks shrink towards this, so a full class still sees an update every ~2 s
 
 TRAINER = "trainer"  # the Train page's slot; other pages pass their own slot name
@@ -42,26 +45,47 @@ def _keys(slot: str) -> tuple[str, str, str, str]:
 
 
 class _Slots:
-    """Server-wide: at most MAX_RUNNING chunks train at once, and how many sessions want one."""
+    """Server-wide: at most ``size`` chunks train at once, handed out first come, first served.
+
+    A freed slot goes straight to the session that has waited longest, so nobody starves
+    while others keep coming back (a plain semaphore lets a returning session barge in).
+    ``wanting`` counts the sessions holding or waiting for a slot.
+    """
 
     def __init__(self, size: int):
-        self._semaphore = threading.BoundedSemaphore(size)
-        self._count_lock = threading.Lock()
-        self.size, self.wanting = size, 0
+        self._lock = threading.Lock()
+        self._queue: deque[threading.Event] = deque()
+        self.size, self.free, self.wanting = size, size, 0
 
     def acquire(self, timeout: float) -> bool:
-        with self._count_lock:
+        with self._lock:
             self.wanting += 1
-        got = self._semaphore.acquire(timeout=timeout)
-        if not got:
-            with self._count_lock:
-                self.wanting -= 1
-        return got
+            if self.free and not self._queue:
+                self.free -= 1
+                return True
+            turn = threading.Event()
+            self._queue.append(turn)
+        if turn.wait(timeout):
+            return True
+        with self._lock:
+            if turn.is_set():  # handed over just as the wait ran out: keep it
+                return True
+            self._queue.remove(turn)
+            self.wanting -= 1
+            return False
 
     def release(self) -> None:
-        with self._count_lock:
+        with self._lock:
             self.wanting -= 1
-        self._semaphore.release()
+            if self._queue:
+                self._queue.popleft().set()
+            else:
+                self.free += 1
+
+    @property
+    def busy(self) -> bool:
+        """Sessions are queueing for a slot."""
+        return self.wanting >= self.size
 
     def budget(self, full: float) -> float:
         """A chunk's length: the full budget when nobody waits, shorter as the queue grows."""
@@ -177,12 +201,35 @@ def chart(key: str, build, source, version=(), slot: str = TRAINER, every_s: flo
     redraw takes CPU from training when browser and server share a machine.
     """
     running = is_running(slot)
+    if running and _server_slots().busy:  # a full class: the counters still move every tick
+        every_s = max(every_s, BUSY_CHART_S)
     store = st.session_state.setdefault("live_charts", {})
     cached, now = store.get(key), time.monotonic()
     fresh = cached is not None and cached[0]() is source and cached[1] == version
     if cached is None or (not fresh and (not running or now - cached[2] >= every_s)):
         cached = store[key] = (weakref.ref(source), version, now, build())
     st.plotly_chart(cached[3], key=key, width="stretch", config={"staticPlot": True} if running else None)
+
+
+def _wait_until_sent(timeout: float = SEND_WAIT_S) -> None:
+    """Let the server's event loop send this tick's drawing before the next tick starts.
+
+    The next tick is already queued when one ends, and Streamlit drops a fragment's unsent
+    drawing when that fragment runs again; with a whole class on one server the event loop
+    can lag that far behind. This reads Streamlit's own queue (the pinned version's
+    internals) and does nothing where they are missing, as under AppTest.
+    """
+    try:
+        from streamlit.runtime import Runtime
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        info = Runtime.instance()._session_mgr.get_active_session_info(get_script_run_ctx().session_id)
+        queue = info.session._browser_queue
+    except Exception:  # noqa: BLE001 - an internal that moved: skip the wait, never fail a tick
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(m.WhichOneof("type") == "delta" for m in list(queue._queue)):
+        time.sleep(0.003)
 
 
 def live_fragment(draw, slot: str = TRAINER) -> None:
@@ -204,6 +251,7 @@ def live_fragment(draw, slot: str = TRAINER) -> None:
         started = time.perf_counter()
         draw(tr, note)
         st.session_state["draw_seconds"] = time.perf_counter() - started
+        _wait_until_sent()
         if was_running and tr.finished:
             st.session_state[_keys(slot)[1]] = False
             st.rerun()  # the whole page: stops the timer and shows the final results
