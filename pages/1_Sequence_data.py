@@ -8,15 +8,15 @@ from rnn_core.plots import series as plots
 from ui import sequence_views as views
 from ui.data_picker import pick_series
 from ui.questions import guided_questions
-from ui.setup import page_setup, show_error, url_checked
+from ui.setup import explain, page_setup, show_error, url_checked
 
 BIND = {"bind": "query-params", "persist_state": "session"}
 
 page_setup("Sequence data", "📈")
 series = pick_series()
 st.title("📈 Sequence data")
-st.markdown("In a sequence the **order** is the information: each value depends on those before it. "
-            "Before training any network, look at the data and ask how well a one-line forecast does.")
+explain("In a sequence the **order** is the information: each value depends on those before it. "
+        "Before training any network, look at the data and ask how well a one-line forecast does.")
 if series is None:
     st.info("Choose a sequence in the sidebar (or upload a CSV file) to look at it here.")
     st.stop()
@@ -31,8 +31,8 @@ y_label = series.unit or "value"
 
 # ---------------------------------------------------------------- past, today, future
 st.header("Past, today and the future")
-st.markdown("Put yourself at **today**: everything to the left is known, everything to the right is what "
-            "a forecast must guess. The dotted lines are the naive forecasts, scored on the future part.")
+explain("Put yourself at **today**: everything to the left is known, everything to the right is what "
+        "a forecast must guess. The dotted lines are the naive forecasts, scored on the future part.")
 c1, c2, c3, c4 = st.columns(4)
 today_pct = c1.slider("today (% of the series in the past)", 50, 95, 80, 5, key="today", **BIND)
 one_step = c2.radio("Forecast", ["from today", "one step ahead"], key="forecast_style", horizontal=True,
@@ -59,8 +59,8 @@ except PlaygroundError as err:
 
 # ---------------------------------------------------------------- trends and seasons
 st.header("Trends and seasonality")
-st.markdown("Many models (ARMA included) assume a **stationary** series: mean and spread that do not change "
-            "over time. Differencing (subtracting the value `lag` steps earlier) removes a trend or a season.")
+explain("Many models (ARMA included) assume a **stationary** series: mean and spread that do not change "
+        "over time. Differencing (subtracting the value `lag` steps earlier) removes a trend or a season.")
 c1, c2 = st.columns(2)
 diff_on = c1.toggle("Difference the series", key="difference", **BIND,
                     help="Every chart and test below then uses the differenced series.")

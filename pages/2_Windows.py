@@ -9,7 +9,7 @@ from rnn_core.plots import series as plots
 from ui import sequence_views as views
 from ui.data_picker import pick_series
 from ui.questions import guided_questions
-from ui.setup import choices_help, page_setup, show_error, url_checked
+from ui.setup import choices_help, explain, page_setup, show_error, url_checked
 
 EXPLORE = "windows_explore.md"
 # the same keys, widgets and ranges as the Train page, so a choice made here follows the student there
@@ -23,8 +23,8 @@ LECTURE = {  # the lecture's rows on 0..9 with lookback 3: (mode, horizon) -> fi
 page_setup("Windows", "🪟")
 series = pick_series()
 st.title("🪟 Windows: from a sequence to training examples")
-st.markdown("A network learns from pairs: an **input** (the last `lookback` values) and a **target** (what "
-            "comes next). Sliding that window along the series one step at a time makes the training set.")
+explain("A network learns from pairs: an **input** (the last `lookback` values) and a **target** (what "
+        "comes next). Sliding that window along the series one step at a time makes the training set.")
 
 c = st.columns(4)
 mode = c[0].selectbox("Window mode", config.MODES, index=config.MODES.index(DEFAULT.mode), key="mode",

@@ -9,16 +9,16 @@ from rnn_core.plots import layer as plots
 from ui import layer_views as views
 from ui.data_picker import data_config, pick_series
 from ui.questions import guided_questions
-from ui.setup import choices_help, page_setup, show_error, url_checked
+from ui.setup import choices_help, explain, page_setup, show_error, url_checked
 
 BIND = views.BIND
 
 page_setup("The recurrent layer", "🔁")
 series = pick_series()
 st.title("🔁 The recurrent layer")
-st.markdown("A recurrent layer is one small function, the **cell**, applied once per time step. It reads "
-            "the new input $x_t$ and its own previous output, the hidden state $h_{t-1}$, and returns "
-            "$h_t$. The same weights are used at every step: that loop is the network's memory.")
+explain("A recurrent layer is one small function, the **cell**, applied once per time step. It reads "
+        "the new input $x_t$ and its own previous output, the hidden state $h_{t-1}$, and returns "
+        "$h_t$. The same weights are used at every step: that loop is the network's memory.")
 
 # ---------------------------------------------------------------- the equation and its code
 st.header("The equation, and the code that runs it")
@@ -40,9 +40,9 @@ if series is None:
 
 # ---------------------------------------------------------------- unrolled
 st.header("Unrolled through time")
-st.markdown("Unrolling draws the loop as a chain: one copy of the cell per step, each handing its $h_t$ "
-            "to the next. Below, a cell with **3 hidden units** and seeded random weights (untrained) reads "
-            "a short input; every box shows the numbers it actually computed.")
+explain("Unrolling draws the loop as a chain: one copy of the cell per step, each handing its $h_t$ "
+        "to the next. Below, a cell with **3 hidden units** and seeded random weights (untrained) reads "
+        "a short input; every box shows the numbers it actually computed.")
 try:
     x_raw, x_fed, note, seed = views.short_input(series)
     unrolled = layer_lab.unroll(layer_lab.demo_model(cell, 3, activation, seed), x_fed)
@@ -58,10 +58,10 @@ views.explore("limitations")
 
 # ---------------------------------------------------------------- saturation
 st.header(f"{activation} on raw vs standardised values")
-st.markdown("Here the same vanilla cell (16 units, one seed) reads windows of 8 values of your sequence, "
-            "once as they are and once standardised. The histogram shows where the pre-activations "
-            "$a = W_{ih}x + W_{hh}h + b$ land; the black curve is $f(a)$. Where the curve is flat its "
-            "slope is ~0 and no gradient gets back through the unit.")
+explain("Here the same vanilla cell (16 units, one seed) reads windows of 8 values of your sequence, "
+        "once as they are and once standardised. The histogram shows where the pre-activations "
+        "$a = W_{ih}x + W_{hh}h + b$ land; the black curve is $f(a)$. Where the curve is flat its "
+        "slope is ~0 and no gradient gets back through the unit.")
 try:
     pair = views.saturation_pair(series.values, activation, 8)
     m = st.columns(6)
@@ -82,10 +82,10 @@ for key in ("activation", "normalise", "training"):
 
 # ---------------------------------------------------------------- h0
 st.header("What is h₀? The state before the first step")
-st.markdown("At $t = 1$ the cell needs $h_0$, but nothing came before. Two common answers: start from "
-            "**zeros**, or make $h_0$ a **learned** vector trained with the other weights. Below, a tiny "
-            "vanilla RNN (3 units) with a learned $h_0$ was trained briefly on your sequence; its first step "
-            "is written out from both starting points, with the same trained weights.")
+explain("At $t = 1$ the cell needs $h_0$, but nothing came before. Two common answers: start from "
+        "**zeros**, or make $h_0$ a **learned** vector trained with the other weights. Below, a tiny "
+        "vanilla RNN (3 units) with a learned $h_0$ was trained briefly on your sequence; its first step "
+        "is written out from both starting points, with the same trained weights.")
 lab_cfg = None
 try:
     lab_cfg = layer_lab.compare_config(data_config(), lookback=6, activation=activation)
@@ -101,9 +101,9 @@ except PlaygroundError as err:
 
 # ---------------------------------------------------------------- feed-forward vs recurrent
 st.header("Feed-forward vs recurrent, on the same windows")
-st.markdown("A feed-forward network (MLP) sees the whole window at once, with one weight per position. "
-            "An RNN reads it step by step with the same weights each time. Both get the same windows, "
-            "hidden size 8, epochs and seed.")
+explain("A feed-forward network (MLP) sees the whole window at once, with one weight per position. "
+        "An RNN reads it step by step with the same weights each time. Both get the same windows, "
+        "hidden size 8, epochs and seed.")
 c = st.columns(3)
 lookback = c[0].slider("lookback (this comparison)", 2, 48, 6, key="compare_lookback", **BIND)
 epochs = c[1].slider("epochs (both)", 5, 100, 40, key="compare_epochs", **BIND)

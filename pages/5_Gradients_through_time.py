@@ -12,16 +12,16 @@ from ui import gradient_views as views
 from ui import live
 from ui.data_picker import data_config, pick_series
 from ui.questions import guided_questions
-from ui.setup import choices_help, page_setup, show_error, url_checked
+from ui.setup import choices_help, explain, page_setup, show_error, url_checked
 
 page_setup("Gradients through time", "📉")
 series = pick_series()
 st.title("📉 Gradients through time")
-st.markdown("Training a recurrent network sends the error back through every time step. The norm "
-            "$\\lVert\\partial L/\\partial h_t\\rVert$ says how strongly the loss still reaches the state at step "
-            "$t$: if it fades going back, early inputs cannot be learned from (**vanishing**); if it grows, "
-            "training blows up (**exploding**). The **memory task** makes it matter: the answer is the *first* "
-            "value of the sequence, and all later values are noise.")
+explain("Training a recurrent network sends the error back through every time step. The norm "
+        "$\\lVert\\partial L/\\partial h_t\\rVert$ says how strongly the loss still reaches the state at step "
+        "$t$: if it fades going back, early inputs cannot be learned from (**vanishing**); if it grows, "
+        "training blows up (**exploding**). The **memory task** makes it matter: the answer is the *first* "
+        "value of the sequence, and all later values are noise.")
 
 settings_col, live_col = st.columns([1, 2.4], gap="large")
 with settings_col:
@@ -97,9 +97,9 @@ views.explore("gates")
 
 # ---------------------------------------------------------------- lag sweep
 st.header("How far back can each cell remember?")
-st.markdown("The memory task at several lags k (the answer is the value seen k steps before the last), every "
-            f"cell trained on the same sequences with the same seed. Error 1 means no memory, about 0.25 only "
-            f"the sign; below {memory_task.SOLVED_ERROR} the value is recalled (filled markers).")
+explain("The memory task at several lags k (the answer is the value seen k steps before the last), every "
+        f"cell trained on the same sequences with the same seed. Error 1 means no memory, about 0.25 only "
+        f"the sign; below {memory_task.SOLVED_ERROR} the value is recalled (filled markers).")
 c = st.columns([1.2, 1])
 name = c[0].selectbox("Sweep preset", list(memory_task.SWEEP_PRESETS), key="sweep_preset", **views.BIND,
                       help=choices_help({n: p.reason for n, p in memory_task.SWEEP_PRESETS.items()}))

@@ -11,16 +11,16 @@ from rnn_core.plots import gates as plots
 from ui import gate_views as views
 from ui.data_picker import data_config, pick_series
 from ui.layer_views import clamped_slider
-from ui.setup import choices_help, page_setup, show_error, url_checked
+from ui.setup import choices_help, explain, page_setup, show_error, url_checked
 from ui.train_controls import BIND
 
 page_setup("Inside LSTM and GRU", "🔬")
 series = pick_series()
 st.title("🔬 Inside LSTM and GRU")
-st.markdown("A vanilla RNN rewrites its whole state at every step, so what it saw long ago fades. The **LSTM** "
-            "and the **GRU** add *gates*: small sigmoid layers whose outputs, between 0 and 1, decide unit by unit "
-            "how much to keep, to write and to show. Pick a cell: it is drawn with the names the code uses, "
-            "then a small one is trained on your sequence and opened up step by step.")
+explain("A vanilla RNN rewrites its whole state at every step, so what it saw long ago fades. The **LSTM** "
+        "and the **GRU** add *gates*: small sigmoid layers whose outputs, between 0 and 1, decide unit by unit "
+        "how much to keep, to write and to show. Pick a cell: it is drawn with the names the code uses, "
+        "then a small one is trained on your sequence and opened up step by step.")
 cell = st.radio("Cell", gates.GATED, key="inside_cell", horizontal=True, **BIND,
                 help=choices_help({c: CELL_LABELS[c] for c in gates.GATED}))
 diagram_box, notes = st.columns([3, 2], gap="medium")

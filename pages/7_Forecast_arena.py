@@ -9,16 +9,17 @@ from rnn_core.plots import arena as plots
 from ui import arena_views as views
 from ui.data_picker import data_config, pick_series
 from ui.questions import guided_questions
-from ui.setup import page_setup, show_error, url_checked
+from ui.setup import explain, page_setup, show_error, url_checked
 
 BIND = views.BIND
 
 page_setup("Forecast arena", "🏟️")
+views.apply_linked_preset()
 series = pick_series()
 st.title("🏟️ Forecast arena")
-st.markdown("You don't always need deep learning. Here every model gets the same history and forecasts the "
-            "same test values, in the series' own units; a network has to beat one-line forecasts and ARIMA "
-            "to be worth its training time.")
+explain("You don't always need deep learning. Here every model gets the same history and forecasts the "
+        "same test values, in the series' own units; a network has to beat one-line forecasts and ARIMA "
+        "to be worth its training time.")
 views.preset_picker()
 if series is None:
     st.info("Choose a sequence in the sidebar (or upload a CSV file) to put models against each other.")
@@ -81,8 +82,8 @@ for name, part in checks.items():
 
 # ---------------------------------------------------------------- rolling origin
 st.header("4 · One split is one opinion: rolling origin")
-st.markdown("A single test part can flatter a model by luck. Rolling-origin evaluation refits every model on "
-            "several successive pasts and tests each on the block that follows.")
+explain("A single test part can flatter a model by luck. Rolling-origin evaluation refits every model on "
+        "several successive pasts and tests each on the block that follows.")
 c1, c2 = st.columns([1, 2])
 folds = c2.slider("folds", 2, 6, 4, key="arena_folds", **BIND)
 c2.caption(f"⏱️ About {folds * views.cost_seconds(result):.0f} s the first time (every fit again, per fold).")
@@ -98,9 +99,9 @@ if c1.toggle("Run rolling origin", key="arena_rolling", **BIND):
 
 # ---------------------------------------------------------------- multi-step strategies
 st.header("5 · Beyond the next value: three strategies")
-st.markdown("To forecast n steps ahead you can (1) reuse a next-value network on its own predictions, "
-            "(2) train it to output n values at once, or (3) train it to output n values at every time step. "
-            "Each needs its own windows (try them on the [Windows](Windows) page):")
+explain("To forecast n steps ahead you can (1) reuse a next-value network on its own predictions, "
+        "(2) train it to output n values at once, or (3) train it to output n values at every time step. "
+        "Each needs its own windows (try them on the [Windows](Windows) page):")
 for name in multistep.STRATEGIES:
     st.markdown(f"- **{multistep.STRATEGY_LABELS[name]}**: {multistep.PREPARATION[name]}")
 c1, c2 = st.columns([1, 2])

@@ -12,16 +12,16 @@ from ui import live
 from ui import transfer_views as views
 from ui.data_picker import data_config, pick_series
 from ui.questions import guided_questions
-from ui.setup import page_setup, show_error, url_checked
+from ui.setup import explain, page_setup, show_error, url_checked
 
 page_setup("Transfer learning", "🧳")
 series = pick_series()
 st.title("🧳 Transfer learning")
-st.markdown("Training a network needs data, and a new task often has little. **Transfer learning** trains a "
-            "network on a *source* task with plenty of data, then copies it into the *target* task. For each "
-            "layer you choose: **keep** it (copy, then fine-tune), **freeze** it (copy, never change) or "
-            "**retrain** it (fresh weights), and whether to put a **new head** (output layer) on top. The "
-            "target here is the sequence picked in the sidebar.")
+explain("Training a network needs data, and a new task often has little. **Transfer learning** trains a "
+        "network on a *source* task with plenty of data, then copies it into the *target* task. For each "
+        "layer you choose: **keep** it (copy, then fine-tune), **freeze** it (copy, never change) or "
+        "**retrain** it (fresh weights), and whether to put a **new head** (output layer) on top. The "
+        "target here is the sequence picked in the sidebar.")
 
 # ---------------------------------------------------------------- 1. pretrain
 st.header("1 · Pretrain on a source task")
@@ -59,9 +59,9 @@ st.caption("Frozen parameters are left out of the optimizer, so fine-tuning cann
 
 # ---------------------------------------------------------------- 3. the race
 st.header("3 · The race: from scratch vs transferred")
-st.markdown("Three networks learn the target from the same few windows, with the same seed, batches, epochs and "
-            "learning rate: one **from scratch**, one copied with **your plan**, and one **fully fine-tuned** "
-            "(every layer and the old head copied and trained). Epoch 0 is before any fine-tuning.")
+explain("Three networks learn the target from the same few windows, with the same seed, batches, epochs and "
+        "learning rate: one **from scratch**, one copied with **your plan**, and one **fully fine-tuned** "
+        "(every layer and the old head copied and trained). Epoch 0 is before any fine-tuning.")
 try:
     tcfg = views.race_settings(tcfg)
     race = live.ensure_trainer(tcfg, series, slot=views.RACE, factory=views.race_factory(pre))
@@ -98,8 +98,8 @@ live.live_fragment(draw_race, views.RACE)
 st.header("4 · How much target data?")
 sweep_cfg = views.sweep_config(tcfg)
 sweep = live.ensure_trainer(sweep_cfg, series, slot=views.SWEEP, factory=views.sweep_factory(pre))
-st.markdown(f"The same race for {len(sweep.sizes)} amounts of target data, from {sweep.sizes[0]} windows to all "
-            f"{sweep.sizes[-1]}, each run taking {compare.SWEEP_STEPS} gradient steps. Where is the gap widest?")
+explain(f"The same race for {len(sweep.sizes)} amounts of target data, from {sweep.sizes[0]} windows to all "
+        f"{sweep.sizes[-1]}, each run taking {compare.SWEEP_STEPS} gradient steps. Where is the gap widest?")
 live.buttons(sweep, views.SWEEP)
 if not live.same_run(sweep.cfg, sweep_cfg):
     st.warning("You changed settings since this sweep started: press **Reset** to sweep with them.")
@@ -119,9 +119,9 @@ views.explore("data_size")
 
 # ---------------------------------------------------------------- 5. why early layers
 st.header("5 · Why are the early layers more general?")
-st.markdown("Feed the pretrained network windows of the source and of the target, and look at each layer's "
-            "hidden states, drawn in the two directions along which the source's states vary most. Below, "
-            "each layer is compared with the same layer of the race's network trained **only on the target**.")
+explain("Feed the pretrained network windows of the source and of the target, and look at each layer's "
+        "hidden states, drawn in the two directions along which the source's states vary most. Below, "
+        "each layer is compared with the same layer of the race's network trained **only on the target**.")
 try:
     hc = views.hidden(pre, tcfg, race, series)
     st.plotly_chart(plots.hidden_figure(hc, source_name=transfer.source_label(tcfg.source).lower(),

@@ -9,16 +9,16 @@ from ui import live
 from ui import text_views as views
 from ui.questions import guided_questions
 from ui.sequence_views import explore
-from ui.setup import page_setup, show_error, url_checked
+from ui.setup import explain, page_setup, show_error, url_checked
 
 SLOT = views.SLOT
 
 page_setup("Text generation", "✍️")
 st.title("✍️ Text generation: a character-level language model")
-st.markdown("Text is a sequence too: of characters. This network reads a text one character at a time and, "
-            "at every step, guesses the **next character**. After training it can write: guess, pick a "
-            "character, feed it back in, guess again. Below it trains live on the corpus you pick, and "
-            "writes a few lines every few seconds so you can watch words appear.")
+explain("Text is a sequence too: of characters. This network reads a text one character at a time and, "
+        "at every step, guesses the **next character**. After training it can write: guess, pick a "
+        "character, feed it back in, guess again. Below it trains live on the corpus you pick, and "
+        "writes a few lines every few seconds so you can watch words appear.")
 
 settings_col, live_col = st.columns([1, 2.4], gap="large")
 with settings_col:

@@ -92,3 +92,28 @@ def test_a_preset_link_sets_every_control_and_explicit_values_win():
     assert at.number_input(key="lr").value == pytest.approx(cfg.train.lr)
     assert at.number_input(key="seed").value == 5, "a value in the link beats the preset's"
     assert not [w for w in at.warning.values if "link set" in w]
+
+
+def test_an_arena_preset_link_sets_its_controls_and_explicit_values_win():
+    from rnn_core import arena
+
+    p = arena.PRESETS["ar1_arima_wins"]
+    at = _open("7_Forecast_arena.py", arena_preset="ar1_arima_wins", epochs="2")
+    assert at.selectbox(key="arena_preset").value == "ar1_arima_wins"
+    assert at.selectbox(key="dataset").value == p.cfg.data.name
+    assert at.session_state["lookback"] == p.cfg.window.lookback
+    assert at.multiselect(key="arena_models").value == list(p.spec.models)
+    assert at.session_state["epochs"] == 2, "a value in the link beats the preset's"
+    assert "ARIMA(1, 0, 0)" in list(at.table[0].value.index)
+    assert not [w for w in at.warning.values if "link set" in w]
+
+
+def test_lecture_mode_folds_the_explanations_and_keeps_them_one_click_away():
+    normal = _open("3_Recurrent_layer.py")
+    assert not [e for e in normal.expander if e.label == "📖 Explanation"]
+    assert any("one small function, the **cell**" in m.value for m in normal.markdown)
+    lecture = _open("3_Recurrent_layer.py", lecture="true")
+    folded = [e for e in lecture.expander if e.label == "📖 Explanation"]
+    assert len(folded) >= 4, "each paragraph of the page's explanation is folded"
+    assert any("one small function, the **cell**" in m.value for e in folded for m in e.markdown)
+    assert lecture.get("plotly_chart"), "the charts stay on the projected page"

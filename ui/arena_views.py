@@ -17,7 +17,7 @@ import streamlit as st
 from rnn_core import arena, arena_arima, config, multistep
 from rnn_core.config import ExperimentConfig, ModelConfig, TrainConfig, WindowConfig
 from rnn_core.errors import ConfigError
-from ui import live, train_controls
+from ui import classroom, live, train_controls
 
 BIND = train_controls.BIND
 OWN = "your own settings"
@@ -56,18 +56,27 @@ def _with_progress(fn, *args, **kwargs):
 
 # ---------------------------------------------------------------- presets and settings
 
-def _apply_preset() -> None:
-    name = st.session_state["arena_preset"]
+def apply_preset(name: str, keep=()) -> None:
+    """Write arena preset ``name`` into the controls' keys, except those in ``keep``."""
     if name == OWN:
         return
     p = arena.PRESETS[name]
     w, m, t = p.cfg.window, p.cfg.model, p.cfg.train
-    st.session_state.update({"dataset": p.cfg.data.name, "lookback": w.lookback, "horizon": w.horizon,
-                             "hidden_size": m.hidden_size, "epochs": t.epochs, "lr": float(t.lr),
-                             "batch_size": t.batch_size, "arena_models": list(p.spec.models),
-                             "arena_order": ORDER_SEARCH})
-    for key, value in p.cfg.data.params:
-        st.session_state[f"{p.cfg.data.name}_{key}"] = value
+    values = {"dataset": p.cfg.data.name, "lookback": w.lookback, "horizon": w.horizon,
+              "hidden_size": m.hidden_size, "epochs": t.epochs, "lr": float(t.lr),
+              "batch_size": t.batch_size, "arena_models": list(p.spec.models), "arena_order": ORDER_SEARCH}
+    values.update({f"{p.cfg.data.name}_{key}": value for key, value in p.cfg.data.params})
+    st.session_state.update({k: v for k, v in values.items() if k not in keep})
+    st.session_state["arena_preset"] = st.session_state["_linked_arena_preset"] = name
+
+
+def _apply_preset() -> None:
+    apply_preset(st.session_state["arena_preset"])
+
+
+def apply_linked_preset() -> None:
+    """``?arena_preset=name`` in the link applies that preset (see classroom.apply_linked_preset)."""
+    classroom.apply_linked_preset("arena_preset", arena.PRESETS, apply_preset)
 
 
 def preset_picker() -> None:

@@ -74,6 +74,18 @@ def begin() -> None:
     st.session_state[_RAW] = {k: v[-1] for k, v in raw.items() if v}
 
 
+def apply_linked_preset(param: str, presets, apply) -> None:
+    """A link with ``?<param>=name`` opens that preset once; other values in the link still win.
+
+    ``apply(name, keep)`` writes the preset into the controls' keys except those in ``keep``
+    and records ``_linked_<param>``, so a preset picked later on the page is not undone.
+    Call at the top of the page, before the sequence picker draws its widgets.
+    """
+    name = st.query_params.get(param)
+    if name in presets and st.session_state.get(f"_linked_{param}") != name:
+        apply(name, keep=set(st.query_params) - {param})
+
+
 def exercise_link(url: str, params: dict, keep: list[str]) -> str:
     """The page's link with its current settings, showing only the controls in ``keep``.
 

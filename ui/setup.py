@@ -76,6 +76,16 @@ def choices_help(labels: dict) -> str:
     return "  \n".join(f"**{name}**: {label}" for name, label in labels.items())
 
 
+def explain(text: str) -> None:
+    """A paragraph of explanation; in lecture mode folded under "Explanation", so the projected
+    page keeps its controls and charts while the instructor does the talking."""
+    if st.session_state.get("lecture"):
+        with st.expander("📖 Explanation"):
+            st.markdown(text)
+    else:
+        st.markdown(text)
+
+
 def explore_box(title: str, body: str, answer: str | None, key: str) -> None:
     """An Explore expander: an experiment to try on what is on screen, an answer behind a toggle."""
     with st.expander(f"Explore: {title}"):

@@ -10,6 +10,7 @@ import streamlit as st
 
 from rnn_core import config
 from rnn_core.config import ExperimentConfig
+from ui import classroom
 from ui.setup import choices_help
 
 BIND = {"bind": "query-params", "persist_state": "session"}
@@ -46,13 +47,8 @@ def _apply_preset() -> None:
 
 
 def apply_linked_preset() -> None:
-    """A link with ``?preset=name`` opens that preset; other values in the link still win.
-
-    Call at the top of the page, before the sequence picker draws its widgets.
-    """
-    name = st.query_params.get("preset")
-    if name in config.PRESETS and st.session_state.get("_linked_preset") != name:
-        apply_preset(name, keep=set(st.query_params) - {"preset"})
+    """``?preset=name`` in the link applies that preset (see classroom.apply_linked_preset)."""
+    classroom.apply_linked_preset("preset", config.PRESETS, apply_preset)
 
 
 def preset_picker() -> None:
