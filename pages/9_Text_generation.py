@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from rnn_core import text
+from rnn_core import text, text_writing
 from rnn_core.errors import PlaygroundError
 from rnn_core.plots import text as plots
 from ui import live
@@ -80,7 +80,7 @@ with live_col:
             st.subheader("What comes next?")
             st.caption(f"The network's probabilities for the character after your prompt, at temperature "
                        f"{temperature:.2f}; ␣ is a space, ⏎ a new line.")
-            probs = text.next_char_probs(tr.model, tr.vocab, prompt, temperature)
+            probs = text_writing.next_char_probs(tr.model, tr.vocab, prompt, temperature)
             st.plotly_chart(plots.next_char_figure(tr.vocab.chars, probs), key="next_char_chart", width="stretch")
         except PlaygroundError as err:
             show_error(err)

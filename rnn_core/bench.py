@@ -161,10 +161,10 @@ def gradient_overhead(seconds: float) -> dict:
 
 def text_structure(quick: bool) -> dict:
     """Seconds of training until a character model's samples look like the corpus (words, indents)."""
-    from rnn_core import text
+    from rnn_core import text_writing
 
     corpora = ("english",) if quick else ("english", "python")
-    return {name: text.bench_structure(name, budget_s=60)["seconds"] for name in corpora}
+    return {name: text_writing.bench_structure(name, budget_s=60)["seconds"] for name in corpora}
 
 
 def _series(cfg):

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rnn_core import text
+from rnn_core import text, text_writing
 from rnn_core._torch import torch
 from rnn_core.errors import ConfigError, DataError
 
@@ -151,33 +151,33 @@ def untrained(english):
 
 def test_temperature_zero_is_greedy_and_deterministic(untrained):
     model, v = untrained
-    a = text.samples(model, v, [0.0, 1e-6], prompt="The ", length=60, seed=1)
-    b = text.samples(model, v, [0.0], prompt="The ", length=60, seed=99)
+    a = text_writing.samples(model, v, [0.0, 1e-6], prompt="The ", length=60, seed=1)
+    b = text_writing.samples(model, v, [0.0], prompt="The ", length=60, seed=99)
     assert a[0] == a[1] == b[0], "temperature 0 and near 0 give the same text whatever the seed"
     # greedy by hand: always the argmax of the next-character probabilities
     written = "The "
     for _ in range(60):
-        written += v.chars[int(np.argmax(text.next_char_probs(model, v, written)))]
+        written += v.chars[int(np.argmax(text_writing.next_char_probs(model, v, written)))]
     assert a[0] == written[4:]
 
 
 def test_sampling_is_seeded_and_temperature_spreads_the_choices(untrained):
     model, v = untrained
-    hot = text.samples(model, v, [1.5], length=200, seed=5)[0]
-    assert hot == text.samples(model, v, [1.5], length=200, seed=5)[0]
-    assert hot != text.samples(model, v, [1.5], length=200, seed=6)[0]
+    hot = text_writing.samples(model, v, [1.5], length=200, seed=5)[0]
+    assert hot == text_writing.samples(model, v, [1.5], length=200, seed=5)[0]
+    assert hot != text_writing.samples(model, v, [1.5], length=200, seed=6)[0]
     assert len(hot) == 200 and set(hot) <= set(v.chars)
-    greedy = text.samples(model, v, [0.0], length=200)[0]
+    greedy = text_writing.samples(model, v, [0.0], length=200)[0]
     assert len(set(hot)) > len(set(greedy))
 
 
 def test_next_char_probabilities(untrained):
     model, v = untrained
-    p1 = text.next_char_probs(model, v, "th", 1.0)
+    p1 = text_writing.next_char_probs(model, v, "th", 1.0)
     assert p1.shape == (v.size,) and p1.sum() == pytest.approx(1.0) and (p1 >= 0).all()
-    cold, hot = text.next_char_probs(model, v, "th", 0.3), text.next_char_probs(model, v, "th", 3.0)
+    cold, hot = text_writing.next_char_probs(model, v, "th", 0.3), text_writing.next_char_probs(model, v, "th", 3.0)
     assert cold.max() > p1.max() > hot.max(), "a low temperature sharpens, a high one flattens"
-    greedy = text.next_char_probs(model, v, "th", 0.0)
+    greedy = text_writing.next_char_probs(model, v, "th", 0.0)
     assert greedy.max() == 1.0 and greedy.argmax() == p1.argmax()
 
 
@@ -186,16 +186,16 @@ def test_next_char_probabilities(untrained):
 def test_bad_sampling_settings_raise_config_error(untrained, kwargs):
     model, v = untrained
     with pytest.raises(ConfigError):
-        text.samples(model, v, **kwargs)
+        text_writing.samples(model, v, **kwargs)
 
 
 def test_structure_score_tells_text_from_noise(english):
     rng = np.random.default_rng(0)
     v = text.Vocab.from_text(english)
     noise = v.decode(rng.integers(0, v.size, 400))
-    assert text.structure_score(english[1000:1400], english)["ok"]
-    assert not text.structure_score(noise, english)["ok"]
+    assert text_writing.structure_score(english[1000:1400], english)["ok"]
+    assert not text_writing.structure_score(noise, english)["ok"]
     python = text.load_corpus("python")
     flat = " ".join(python[:4000].split())  # the right words, but no indentation
-    assert text.structure_score(python[5000:5400], python)["ok"]
-    assert not text.structure_score(flat[:400], python)["ok"]
+    assert text_writing.structure_score(python[5000:5400], python)["ok"]
+    assert not text_writing.structure_score(flat[:400], python)["ok"]
