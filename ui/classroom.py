@@ -1,6 +1,6 @@
 """Classroom conveniences every page shares: lecture mode, links that hide controls, URL checks.
 
-- **Lecture mode** (``?lecture=true``): larger type and charts, high contrast, captions
+- **Lecture mode** (``?lecture=true``): larger type, high contrast, captions
   folded away, for a projector.
 - **Exercise links**: ``?only=cell,lr`` hides every other control on the page;
   ``?hide=lr`` hides just those. Only keys made of ``[a-z0-9_]`` are used, so nothing from
@@ -26,12 +26,12 @@ MAX_HIDDEN = 40
 _LECTURE_CSS = """
 <style>
 [data-testid="stMain"] { font-size: 1.3rem; }
-[data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label,
-[data-testid="stMain"] [data-testid="stMetricValue"] { font-size: 1.3rem; color: #000; }
+[data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label { font-size: 1.3rem; color: #000; }
+[data-testid="stMain"] [data-testid="stMetricValue"], [data-testid="stMain"] [data-testid="stMetricValue"] p {
+  font-size: 2.2rem; color: #000; }
 [data-testid="stMain"] h1 { font-size: 3rem; }
 [data-testid="stMain"] h2, [data-testid="stMain"] h3 { font-size: 2.1rem; color: #000; }
 [data-testid="stMain"] [data-testid="stCaptionContainer"] { display: none; }
-[data-testid="stMain"] [data-testid="stPlotlyChart"] { zoom: 1.25; }
 [data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #fff; }
 </style>
 """
@@ -62,7 +62,7 @@ def hiding_css(only: str | None, hide: str | None) -> str:
 def begin() -> None:
     """Called by ``page_setup``: lecture switch, hiding rules, and the slot for URL notes."""
     lecture = st.sidebar.toggle("🎓 Lecture mode", key="lecture", bind="query-params", persist_state="session",
-                                help="For a projector: larger type and charts, high contrast, captions hidden.")
+                                help="For a projector: larger type, high contrast, captions hidden, explanations folded.")
     if lecture:
         st.html(_LECTURE_CSS)
     css = hiding_css(st.query_params.get("only"), st.query_params.get("hide"))
