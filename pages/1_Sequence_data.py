@@ -8,7 +8,7 @@ from rnn_core.plots import series as plots
 from ui import sequence_views as views
 from ui.data_picker import pick_series
 from ui.questions import guided_questions
-from ui.setup import explain, page_setup, show_error, url_checked
+from ui.setup import explain, page_setup, plotly_chart, show_error, url_checked
 
 BIND = {"bind": "query-params", "persist_state": "session"}
 
@@ -47,8 +47,8 @@ period = int(c4.number_input("season length (steps; 0 = none)", 0, n // 2, min(s
 today = max(2, min(n - 1, round(n * today_pct / 100)))
 try:
     preds, scores = views.forecasts(values, today, period, ("naive", "seasonal_naive", *extra), one_step)
-    st.plotly_chart(plots.past_future_figure(x, values, today, preds, f"{series.name}: what a naive forecast "
-                    "sees", y_label), key="past_future", width="stretch")
+    plotly_chart(plots.past_future_figure(x, values, today, preds, f"{series.name}: what a naive forecast "
+                 "sees", y_label), key="past_future", width="stretch")
     scores.index = [plots.FORECAST_LABELS.get(i, i) for i in scores.index]
     st.dataframe(scores.style.format("{:.4g}").highlight_min(axis=0, color="#bbf7d0"), width="stretch")
     st.caption(f"Errors over the {n - today:,} future values, in {y_label}. MASE divides the MAE by the naive "
@@ -87,8 +87,8 @@ except PlaygroundError as err:
 
 window = st.columns(2)[0].slider("rolling window (steps)", 2, 400, 24, key="roll_window", **BIND)
 window = min(window, max(2, len(work) // 2))
-st.plotly_chart(plots.rolling_figure(wx, work, window, f"Rolling mean and spread: {label}", y_label),
-                key="rolling", width="stretch")
+plotly_chart(plots.rolling_figure(wx, work, window, f"Rolling mean and spread: {label}", y_label),
+             key="rolling", width="stretch")
 
 st.subheader("STL: trend + season + rest")
 if not period:
@@ -98,8 +98,8 @@ else:
     try:
         lv, lx = views.recent(work, wx, views.stl_limit(period))
         parts = views.stl(lv, period)
-        st.plotly_chart(plots.stl_figure(lx, parts, f"STL decomposition with period {period}"),
-                        key="stl", width="stretch")
+        plotly_chart(plots.stl_figure(lx, parts, f"STL decomposition with period {period}"),
+                     key="stl", width="stretch")
     except PlaygroundError as err:
         show_error(err)
 
@@ -107,8 +107,8 @@ st.subheader("Autocorrelation")
 nlags = st.columns(2)[0].slider("lags", 5, 200, 40, key="nlags", **BIND)
 try:
     acf, pacf, band = views.acf_pacf(sv, nlags)
-    st.plotly_chart(plots.acf_figure(acf, pacf, band, f"How much each value resembles the one k steps before: "
-                                     f"{label}"), key="acf", width="stretch")
+    plotly_chart(plots.acf_figure(acf, pacf, band, f"How much each value resembles the one k steps before: "
+                 f"{label}"), key="acf", width="stretch")
     st.caption("Bars beyond the dashed band are correlations unlikely to be chance. A slowly fading ACF means a "
                "trend; peaks at the season length mean a cycle.")
 except PlaygroundError as err:

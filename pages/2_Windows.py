@@ -9,7 +9,7 @@ from rnn_core.plots import series as plots
 from ui import sequence_views as views
 from ui.data_picker import pick_series
 from ui.questions import guided_questions
-from ui.setup import choices_help, explain, page_setup, show_error, url_checked
+from ui.setup import choices_help, explain, page_setup, plotly_chart, show_error, url_checked
 
 EXPLORE = "windows_explore.md"
 # the same keys, widgets and ranges as the Train page, so a choice made here follows the student there
@@ -71,10 +71,10 @@ if X is not None:
     st.subheader("One window on the series")
     i = st.slider("which window", 0, N - 1, 0, key=f"window_index_{N}") if N > 1 else 0
     left, right = st.columns([3, 2])
-    left.plotly_chart(plots.window_figure(values, i, L, horizon, mode, f"Window {i}: inputs and targets"),
-                      key="window_chart", width="stretch")
-    right.plotly_chart(plots.supervision_figure(i, L, horizon, mode, "Which index each output learns"),
-                       key="supervision_chart", width="stretch")
+    plotly_chart(where=left, fig=plots.window_figure(values, i, L, horizon, mode, f"Window {i}: inputs and targets"),
+                 key="window_chart", width="stretch")
+    plotly_chart(where=right, fig=plots.supervision_figure(i, L, horizon, mode, "Which index each output learns"),
+                 key="supervision_chart", width="stretch")
     right.caption("Rows: the time step reading that index. Columns: the outputs. An empty row is never "
                   "trained: " + ("every step gets targets in seq2seq." if mode == "seq2seq"
                                  else "only the last step's output meets the loss."))
@@ -95,17 +95,17 @@ else:
         show_error(err)
 if split is not None:
     a, b, scaler_fit, values = split["a"], split["b"], split["scaler"], series.values
-    st.plotly_chart(plots.split_figure(series.index, values, a, b, "Training, validation and test parts",
-                                       series.unit or "value"), key="split_chart", width="stretch")
+    plotly_chart(plots.split_figure(series.index, values, a, b, "Training, validation and test parts",
+                 series.unit or "value"), key="split_chart", width="stretch")
     counts = st.columns(3)
     for col, part, label in zip(counts, ("train", "val", "test"), ("training", "validation", "test")):
         col.metric(f"{label} windows", f"{split['counts'][part]:,}")
     st.caption(f"Chronological split: the targets of training windows lie in values[:{a}], validation in "
                f"values[{a}:{b}], test in values[{b}:]. A later part reads its first inputs from the part "
                "before: that is its past, not a leak.")
-    st.plotly_chart(plots.histogram_figure(values, scaler_fit.transform(values), a, b,
-                                           f"Scaler '{scaler}': values before and after"),
-                    key="hist_chart", width="stretch")
+    plotly_chart(plots.histogram_figure(values, scaler_fit.transform(values), a, b,
+                 f"Scaler '{scaler}': values before and after"),
+                 key="hist_chart", width="stretch")
     st.info(f"The scaler is fitted on the **training part only**, then applied unchanged to validation and "
             f"test: {scaler_fit.describe()}.", icon="📏")
 

@@ -9,7 +9,7 @@ from rnn_core.plots import layer as plots
 from ui import layer_views as views
 from ui.data_picker import data_config, pick_series
 from ui.questions import guided_questions
-from ui.setup import choices_help, explain, page_setup, show_error, url_checked
+from ui.setup import choices_help, explain, page_setup, plotly_chart, show_error, url_checked
 
 BIND = views.BIND
 
@@ -47,9 +47,9 @@ try:
     x_raw, x_fed, note, seed = views.short_input(series)
     unrolled = layer_lab.unroll(layer_lab.demo_model(cell, 3, activation, seed), x_fed)
     st.caption(f"Input {', '.join(f'{v:.4g}' for v in x_raw)}, fed to the cell as {note}.")
-    st.plotly_chart(plots.unrolled_figure(unrolled.x, unrolled.h, unrolled.y_hat, unrolled.h0),
-                    key="unrolled_chart", width="stretch")
-    st.plotly_chart(plots.hidden_heatmap(unrolled.h), key="hidden_heatmap", width="stretch")
+    plotly_chart(plots.unrolled_figure(unrolled.x, unrolled.h, unrolled.y_hat, unrolled.h0),
+                 key="unrolled_chart", width="stretch")
+    plotly_chart(plots.hidden_heatmap(unrolled.h), key="hidden_heatmap", width="stretch")
     st.caption("ŷ = a linear head on the last state, W h_T + b. The weights are random, so ŷ is not a forecast "
                "yet: training (next pages) is what makes it one.")
 except PlaygroundError as err:
@@ -71,7 +71,7 @@ try:
         m[3 * i + 1].metric(f"flat slope ({label})", f"{100 * s.frac_flat:.1f}%",
                             help="Share of units where f'(a) < 0.02: tanh saturated, or relu below 0.")
         m[3 * i + 2].metric(f"largest |h| ({label})", f"{s.max_abs_h:.3g}")
-    st.plotly_chart(plots.saturation_figure(pair), key="saturation_chart", width="stretch")
+    plotly_chart(plots.saturation_figure(pair), key="saturation_chart", width="stretch")
     if activation == "relu":
         st.caption("relu does not saturate for positive inputs, so |h| > 0.99 is not a problem there: the "
                    "danger is how large |h| grows, and the units stuck below 0.")
@@ -117,7 +117,7 @@ if st.session_state.get("compare_on"):
         cfg = layer_lab.compare_config(data_config(), lookback, cell, 8, activation, epochs)
         result = views.compare(cfg, series)
         st.dataframe(views.comparison_frame(result), key="compare_table")
-        st.plotly_chart(plots.comparison_figure(result["curves"]), key="compare_chart", width="stretch")
+        plotly_chart(plots.comparison_figure(result["curves"]), key="compare_chart", width="stretch")
         short = result["short"]
         st.subheader(f"Now give both a window of only {short['length']} values")
         st.caption(f"The last {short['length']} values of the last validation window: "

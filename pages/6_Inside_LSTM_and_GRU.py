@@ -11,7 +11,7 @@ from rnn_core.plots import gates as plots
 from ui import gate_views as views
 from ui.data_picker import data_config, pick_series
 from ui.layer_views import clamped_slider
-from ui.setup import choices_help, explain, page_setup, show_error, url_checked
+from ui.setup import choices_help, explain, page_setup, plotly_chart, show_error, url_checked
 from ui.train_controls import BIND
 
 page_setup("Inside LSTM and GRU", "🔬")
@@ -78,9 +78,9 @@ else:
                    f"true next value {views.fmt_in_window(w['target'], w['x'])}, "
                    f"forecast {views.fmt_in_window(w['prediction'], w['x'])}.")
         rows = plots.default_rows(cell, candidates)
-        st.plotly_chart(plots.gate_heatmaps(cell, w["x"], w["gates"], w["state"], rows, w["target"],
-                                            w["prediction"]),
-                        key="gate_heatmaps", width="stretch")
+        plotly_chart(plots.gate_heatmaps(cell, w["x"], w["gates"], w["state"], rows, w["target"],
+                     w["prediction"]),
+                     key="gate_heatmaps", width="stretch")
         st.caption("Each row of a heatmap is one unit, each column one time step, lined up with the input above. "
                    "Yellow = gate open (near 1), dark = closed (near 0). Candidate and state rows are red for "
                    "positive, blue for negative.")
@@ -109,7 +109,7 @@ else:
                        "the app's Trainer, taking turns epoch by epoch; the first epoch is not timed.")
         else:
             st.dataframe(views.speed_table(rows), key="speed_table")
-            st.plotly_chart(plots.speed_figure(rows), key="speed_chart", width="stretch")
+            plotly_chart(plots.speed_figure(rows), key="speed_chart", width="stretch")
             st.markdown(views.speed_sentence(rows))
     except PlaygroundError as err:
         show_error(err)
@@ -118,7 +118,7 @@ url_checked()
 
 with diagram_box:  # drawn last, so a trained model's mean gate values can be printed in the boxes
     means = run.means if run is not None and run.cell == cell else None
-    st.plotly_chart(cell_diagrams.cell_diagram(cell, means), key="cell_diagram", width="stretch")
+    plotly_chart(cell_diagrams.cell_diagram(cell, means), key="cell_diagram", width="stretch")
     st.caption("Drawn by this project; each box carries the gate's name in `rnn_core/cells.py`"
                + (" and its mean value over the validation windows." if means else
                   ". Train below and each box shows its gate's mean value."))

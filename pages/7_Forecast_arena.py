@@ -9,7 +9,7 @@ from rnn_core.plots import arena as plots
 from ui import arena_views as views
 from ui.data_picker import data_config, pick_series
 from ui.questions import guided_questions
-from ui.setup import explain, page_setup, show_error, url_checked
+from ui.setup import explain, page_setup, plotly_chart, show_error, url_checked
 
 BIND = views.BIND
 
@@ -58,10 +58,10 @@ step = 1
 if result.horizon > 1:
     step = st.slider("forecast step shown", 1, result.horizon, 1, key="arena_step", **BIND,
                      help="Draw, for every test value, the forecast made this many steps before it.")
-st.plotly_chart(plots.forecast_figure(series.index, series.values, result, step, labels, y_label=y_label),
-                key="arena_forecast", width="stretch")
-st.plotly_chart(plots.horizon_figure(result.mae_by_step, labels, y_label=f"MAE ({y_label})"),
-                key="arena_horizon", width="stretch")
+plotly_chart(plots.forecast_figure(series.index, series.values, result, step, labels, y_label=y_label),
+             key="arena_forecast", width="stretch")
+plotly_chart(plots.horizon_figure(result.mae_by_step, labels, y_label=f"MAE ({y_label})"),
+             key="arena_horizon", width="stretch")
 views.try_this("horizon")
 views.try_this("presets")
 views.try_this("seasonal")
@@ -73,8 +73,8 @@ if not checks:
     st.info("Add ARIMA to the models to see its residual diagnostics.")
 for name, part in checks.items():
     (st.success if part.check.white else st.warning)(f"**{part.label}:** {part.check.verdict}", icon="🔍")
-    st.plotly_chart(plots.residual_acf_figure(part.check, f"Autocorrelation of {part.label}'s one-step errors"),
-                    key=f"arena_resid_{name}", width="stretch")
+    plotly_chart(plots.residual_acf_figure(part.check, f"Autocorrelation of {part.label}'s one-step errors"),
+                 key=f"arena_resid_{name}", width="stretch")
     if part.search is not None:
         with st.expander(f"The AIC search behind {part.label}"):
             st.dataframe(part.search, hide_index=True, width="stretch")
@@ -90,7 +90,7 @@ c2.caption(f"⏱️ About {folds * views.cost_seconds(result):.0f} s the first t
 if c1.toggle("Run rolling origin", key="arena_rolling", **BIND):
     try:
         table = views.rolling(series, cfg, spec, result, folds)
-        st.plotly_chart(plots.rolling_figure(table), key="arena_rolling_chart", width="stretch")
+        plotly_chart(plots.rolling_figure(table), key="arena_rolling_chart", width="stretch")
         summary = table.groupby("label", sort=False)["mae"].agg(["mean", "std", "min", "max"])
         st.dataframe(summary.style.format("{:.4g}"), width="stretch")
         st.caption("MAE per fold. ARIMA keeps the order found above; its parameters are refitted per fold.")
@@ -115,9 +115,9 @@ if cfg.window.horizon < 2:
 elif c1.toggle("Train the three strategies", key="arena_multistep", **BIND):
     try:
         ms = views.strategies(ms_cfg, series.values, cfg.window.horizon, ms_seconds)
-        st.plotly_chart(plots.horizon_figure(ms.horizon_errors(), multistep.STRATEGY_LABELS,
-                                             "Multi-step error by forecast step", f"MAE ({y_label})"),
-                        key="arena_strategies", width="stretch")
+        plotly_chart(plots.horizon_figure(ms.horizon_errors(), multistep.STRATEGY_LABELS,
+                     "Multi-step error by forecast step", f"MAE ({y_label})"),
+                     key="arena_strategies", width="stretch")
         st.dataframe(ms.metrics_frame().rename(index=multistep.STRATEGY_LABELS).style.format("{:.4g}"),
                      width="stretch")
     except PlaygroundError as err:

@@ -12,7 +12,7 @@ from ui import live
 from ui import transfer_views as views
 from ui.data_picker import data_config, pick_series
 from ui.questions import guided_questions
-from ui.setup import explain, page_setup, show_error, url_checked
+from ui.setup import explain, page_setup, plotly_chart, show_error, url_checked
 
 page_setup("Transfer learning", "🧳")
 series = pick_series()
@@ -36,7 +36,7 @@ c[0].metric("source validation loss", f"{pre.source_val_loss:.3g}", help="Mean s
 c[0].metric("pretraining took", f"{pre.seconds:.1f} s")
 c[0].caption(f"{len(pre.history)} epochs on {transfer.source_label(tcfg.source).lower()}; kept for this session, "
              "so the experiments below reuse it.")
-c[1].plotly_chart(training_plots.loss_figure(pre.history, height=260), key="transfer_pretrain_chart", width="stretch")
+plotly_chart(training_plots.loss_figure(pre.history, height=260), where=c[1], key="transfer_pretrain_chart", width="stretch")
 for note in pre.notes:
     st.warning(note)
 if series is None:
@@ -89,7 +89,7 @@ def draw_race(race, note):
                        key="transfer_scores_table")
         c[0].caption(f"On the {len(race.prepared.test)} test windows, in the series' units. MASE < 1 beats "
                      "the naive forecast on the kept training values.")
-        c[1].plotly_chart(plots.scores_figure(scores, unit=unit), key="transfer_scores_chart", width="stretch")
+        plotly_chart(plots.scores_figure(scores, unit=unit), where=c[1], key="transfer_scores_chart", width="stretch")
 
 
 live.live_fragment(draw_race, views.RACE)
@@ -124,10 +124,10 @@ explain("Feed the pretrained network windows of the source and of the target, an
         "each layer is compared with the same layer of the race's network trained **only on the target**.")
 try:
     hc = views.hidden(pre, tcfg, race, series)
-    st.plotly_chart(plots.hidden_figure(hc, source_name=transfer.source_label(tcfg.source).lower(),
-                                        target_name=getattr(series, "name", "target")),
-                    key="transfer_hidden_chart", width="stretch")
-    st.plotly_chart(plots.similarity_figure(hc), key="transfer_similarity_chart", width="stretch")
+    plotly_chart(plots.hidden_figure(hc, source_name=transfer.source_label(tcfg.source).lower(),
+                 target_name=getattr(series, "name", "target")),
+                 key="transfer_hidden_chart", width="stretch")
+    plotly_chart(plots.similarity_figure(hc), key="transfer_similarity_chart", width="stretch")
     st.caption("Linear CKA: 1 = the two layers carry the same information (up to rotation and scale), 0 = "
                "nothing in common; measured on target validation windows, against the from-scratch network "
                f"as it is after epoch {race.epoch}. Grey bars: the same comparison with a network of random "

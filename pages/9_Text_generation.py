@@ -9,7 +9,7 @@ from ui import live
 from ui import text_views as views
 from ui.questions import guided_questions
 from ui.sequence_views import explore
-from ui.setup import explain, page_setup, show_error, url_checked
+from ui.setup import explain, page_setup, plotly_chart, show_error, url_checked
 
 SLOT = views.SLOT
 
@@ -81,7 +81,7 @@ with live_col:
             st.caption(f"The network's probabilities for the character after your prompt, at temperature "
                        f"{temperature:.2f}; ␣ is a space, ⏎ a new line.")
             probs = text_writing.next_char_probs(tr.model, tr.vocab, prompt, temperature)
-            st.plotly_chart(plots.next_char_figure(tr.vocab.chars, probs), key="next_char_chart", width="stretch")
+            plotly_chart(plots.next_char_figure(tr.vocab.chars, probs), key="next_char_chart", width="stretch")
         except PlaygroundError as err:
             show_error(err)
 

@@ -117,3 +117,12 @@ def test_lecture_mode_folds_the_explanations_and_keeps_them_one_click_away():
     assert len(folded) >= 4, "each paragraph of the page's explanation is folded"
     assert any("one small function, the **cell**" in m.value for e in folded for m in e.markdown)
     assert lecture.get("plotly_chart"), "the charts stay on the projected page"
+
+
+def test_lecture_mode_draws_taller_charts_with_larger_type():
+    from tests.apptest_helpers import chart
+
+    normal = chart(_open("1_Sequence_data.py"), "past_future")["layout"]
+    lecture = chart(_open("1_Sequence_data.py", lecture="true"), "past_future")["layout"]
+    assert lecture["height"] >= 1.25 * normal.get("height", 450)
+    assert lecture["font"]["size"] >= 16 > normal.get("font", {}).get("size", 12)

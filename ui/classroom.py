@@ -1,6 +1,6 @@
 """Classroom conveniences every page shares: lecture mode, links that hide controls, URL checks.
 
-- **Lecture mode** (``?lecture=true``): larger type, high contrast, captions
+- **Lecture mode** (``?lecture=true``): larger type and taller charts, high contrast, captions
   folded away, for a projector.
 - **Exercise links**: ``?only=cell,lr`` hides every other control on the page;
   ``?hide=lr`` hides just those. Only keys made of ``[a-z0-9_]`` are used, so nothing from
@@ -22,6 +22,7 @@ _RAW, _NOTES = "_url_raw", "_url_notes_box"
 # Query parameters that are not widgets, so they are never "ignored".
 NOT_WIDGETS = {"only", "hide", "embed", "embed_options"}
 MAX_HIDDEN = 40
+LECTURE_CHART_SCALE, LECTURE_FONT_PX = 1.3, 17  # plotly's own type is 12 px
 
 _LECTURE_CSS = """
 <style>
@@ -62,7 +63,7 @@ def hiding_css(only: str | None, hide: str | None) -> str:
 def begin() -> None:
     """Called by ``page_setup``: lecture switch, hiding rules, and the slot for URL notes."""
     lecture = st.sidebar.toggle("🎓 Lecture mode", key="lecture", bind="query-params", persist_state="session",
-                                help="For a projector: larger type, high contrast, captions hidden, explanations folded.")
+                                help="For a projector: larger type and charts, high contrast, captions hidden, explanations folded.")
     if lecture:
         st.html(_LECTURE_CSS)
     css = hiding_css(st.query_params.get("only"), st.query_params.get("hide"))
@@ -72,6 +73,21 @@ def begin() -> None:
     st.session_state[_NOTES] = st.container()
     raw = {k: st.query_params.get_all(k) for k in st.query_params if k not in NOT_WIDGETS}
     st.session_state[_RAW] = {k: v[-1] for k, v in raw.items() if v}
+
+
+def plotly_chart(fig, key: str, where=None, **kwargs) -> None:
+    """``st.plotly_chart`` (or ``where.plotly_chart``); in lecture mode the chart is a third
+    taller and its type larger, so the back row can read the axes."""
+    if st.session_state.get("lecture"):
+        import plotly.graph_objects as go
+
+        fig = go.Figure(fig)  # a copy: the figure may be cached and shared
+        px = LECTURE_FONT_PX  # set on each part: Streamlit's chart theme overrides the layout's font
+        fig.update_layout(font_size=px, legend_font_size=px, title_font_size=px + 3,
+                          height=round((fig.layout.height or 450) * LECTURE_CHART_SCALE))
+        fig.update_xaxes(tickfont_size=px, title_font_size=px)
+        fig.update_yaxes(tickfont_size=px, title_font_size=px)
+    (where or st).plotly_chart(fig, key=key, **kwargs)
 
 
 def apply_linked_preset(param: str, presets, apply) -> None:

@@ -23,6 +23,7 @@ import streamlit as st
 
 from rnn_core.errors import PlaygroundError
 from rnn_core.train import Trainer
+from ui import classroom
 
 BUDGET_S = 0.45  # training time per tick: about two redraws a second; drawing (server and browser) costs the rest
 FIRST_BUDGET_S = 0.05
@@ -208,7 +209,7 @@ def chart(key: str, build, source, version=(), slot: str = TRAINER, every_s: flo
     fresh = cached is not None and cached[0]() is source and cached[1] == version
     if cached is None or (not fresh and (not running or now - cached[2] >= every_s)):
         cached = store[key] = (weakref.ref(source), version, now, build())
-    st.plotly_chart(cached[3], key=key, width="stretch", config={"staticPlot": True} if running else None)
+    classroom.plotly_chart(cached[3], key=key, width="stretch", config={"staticPlot": True} if running else None)
 
 
 def _wait_until_sent(timeout: float = SEND_WAIT_S) -> None:

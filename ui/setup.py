@@ -7,6 +7,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 import rnn_core._torch  # noqa: F401  - one torch thread for the whole server, set before any training
 from ui import classroom
+from ui.classroom import plotly_chart  # noqa: F401 - pages draw charts through it (lecture mode)
 
 # Pages in lecture order: (file, title, icon, one line on what it is for).
 PAGES = [
