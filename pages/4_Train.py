@@ -53,14 +53,16 @@ with live_col:
             st.error(tr.message, icon="💥")
         elif tr.message:
             st.success(tr.message)
-        live.chart("loss_chart", lambda: plots.loss_figure(tr.history), tr, (tr.epoch,))
+        live.chart("loss_chart", lambda: plots.loss_figure(tr.history), tr, (tr.epoch,),
+                   update=lambda fig: plots.set_loss_data(fig, tr.history))
         if not tr.history:
             st.caption("Press **Start**: the loss curve and the predictions appear here as the network learns.")
             return
         x = tr.series.index[tr.prepared.val.origins] if hasattr(tr.series, "index") else tr.prepared.val.origins
         live.chart("pred_chart", lambda: plots.predictions_figure(
             x, tr.targets("val"), {"rnn": tr.predict("val")}, "Validation part: truth vs the network's forecast",
-            y_label=getattr(tr.series, "unit", "") or "value"), tr, (tr.epoch,))
+            y_label=getattr(tr.series, "unit", "") or "value"), tr, (tr.epoch,),
+            update=lambda fig: plots.set_predictions(fig, {"rnn": tr.predict("val")}))
         if tr.grad_history:
             live.chart("grad_chart", lambda: plots.grad_figure(tr.grad_history), tr, (len(tr.grad_history),), every_s=1.0)
 

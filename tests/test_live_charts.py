@@ -57,3 +57,43 @@ def test_a_new_run_is_never_shown_the_old_runs_figure():
     _run(at, 1)
     at.session_state["run"] = type("Other", (), {"finished": False})()
     assert _run(at, 1) == 2, "same version number, other run: rebuilt"
+
+
+def _app_with_update():
+    import streamlit as st
+
+    from ui import live
+
+    class Run:
+        finished = False
+
+    if "run" not in st.session_state:
+        st.session_state.run, st.session_state.builds, st.session_state.updates = Run(), 0, 0
+
+    def build():
+        import plotly.graph_objects as go
+
+        st.session_state.builds += 1
+        return go.Figure(go.Scatter(y=[0, st.session_state.version]))
+
+    def update(fig):
+        st.session_state.updates += 1
+        fig.data[0].y = [0, st.session_state.version]
+        return fig
+
+    live.chart("c", build, st.session_state.run, (st.session_state.version,), update=update)
+
+
+def test_the_same_run_is_updated_in_place_and_a_new_run_is_built():
+    import json
+
+    at = AppTest.from_function(_app_with_update)
+    at.session_state["version"] = 1
+    at.run()
+    at.session_state["version"] = 2
+    at.run()
+    assert (at.session_state["builds"], at.session_state["updates"]) == (1, 1)
+    assert json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["y"] == [0, 2]
+    at.session_state["run"] = type("Other", (), {"finished": False})()
+    at.run()
+    assert (at.session_state["builds"], at.session_state["updates"]) == (2, 1)

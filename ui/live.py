@@ -193,13 +193,14 @@ def advance(tr: Trainer, slot: str = TRAINER) -> str | None:
     return None
 
 
-def chart(key: str, build, source, version=(), slot: str = TRAINER, every_s: float = 0.0) -> None:
+def chart(key: str, build, source, version=(), slot: str = TRAINER, every_s: float = 0.0, update=None) -> None:
     """``st.plotly_chart(build())`` under a stable key, rebuilt only when ``source`` (the
     trainer drawn) or ``version`` (what changed in it, e.g. its epoch) changes.
 
     While ``slot`` trains, a changed chart is rebuilt at most every ``every_s`` seconds and is
     drawn static (no hover layer): an unchanged figure costs the browser nothing, and every
-    redraw takes CPU from training when browser and server share a machine.
+    redraw takes CPU from training when browser and server share a machine. ``update(fig)``,
+    when given, brings the same run's previous figure up to date in place (cheaper than a build).
     """
     running = is_running(slot)
     if running and _server_slots().busy:  # a full class: the counters still move every tick
@@ -208,7 +209,9 @@ def chart(key: str, build, source, version=(), slot: str = TRAINER, every_s: flo
     cached, now = store.get(key), time.monotonic()
     fresh = cached is not None and cached[0]() is source and cached[1] == version
     if cached is None or (not fresh and (not running or now - cached[2] >= every_s)):
-        cached = store[key] = (weakref.ref(source), version, now, build())
+        same_run = cached is not None and cached[0]() is source
+        fig = update(cached[3]) if update is not None and same_run else build()
+        cached = store[key] = (weakref.ref(source), version, now, fig)
     classroom.plotly_chart(cached[3], key=key, width="stretch", config={"staticPlot": True} if running else None)
 
 
