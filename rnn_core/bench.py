@@ -15,7 +15,7 @@ import statistics
 import sys
 import time
 
-from rnn_core import config, data, models
+from rnn_core import config, data, models, optim
 from rnn_core._torch import torch
 from rnn_core.train import Trainer
 
@@ -36,7 +36,7 @@ def _bare_epoch_fn(cfg, trainer: Trainer):
     """A plain torch epoch on a fresh copy of the same model and the same tensors."""
     torch.manual_seed(cfg.train.seed)
     model = models.build_model(cfg.model, cfg.window.mode, cfg.window.lookback, cfg.window.horizon)
-    opt = torch.optim.Adam(model.parameters(), lr=cfg.train.lr)
+    opt = optim.Adam(model.parameters(), lr=cfg.train.lr)  # the Trainer's optimizer: only bookkeeping differs
     X, Y = trainer._tensors["train"]
     Xv, Yv = trainer._tensors["val"]
     bs, clip = cfg.train.batch_size, cfg.train.clip

@@ -207,9 +207,8 @@ def chart(key: str, build, source, version=(), slot: str = TRAINER, every_s: flo
         every_s = max(every_s, BUSY_CHART_S)
     store = st.session_state.setdefault("live_charts", {})
     cached, now = store.get(key), time.monotonic()
-    fresh = cached is not None and cached[0]() is source and cached[1] == version
-    if cached is None or (not fresh and (not running or now - cached[2] >= every_s)):
-        same_run = cached is not None and cached[0]() is source
+    same_run = cached is not None and cached[0]() is source
+    if not (same_run and cached[1] == version) and (not running or not same_run or now - cached[2] >= every_s):
         fig = update(cached[3]) if update is not None and same_run else build()
         cached = store[key] = (weakref.ref(source), version, now, fig)
     classroom.plotly_chart(cached[3], key=key, width="stretch", config={"staticPlot": True} if running else None)
@@ -252,9 +251,7 @@ def live_fragment(draw, slot: str = TRAINER) -> None:
             st.rerun()
         was_running = is_running(slot)
         note = advance(tr, slot)
-        started = time.perf_counter()
         draw(tr, note)
-        st.session_state["draw_seconds"] = time.perf_counter() - started
         _wait_until_sent()
         if was_running and tr.finished:
             st.session_state[_keys(slot)[1]] = False
