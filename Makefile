@@ -11,7 +11,7 @@ PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check --retrie
 # pip warns about local index folders that lack a package; that is noise, not news.
 QUIET := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
-.PHONY: run test lint bench load-test clean
+.PHONY: run check test test-browser lint bench load-test clean
 .DEFAULT_GOAL := run
 
 $(PY):
@@ -28,8 +28,14 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(PY)
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
 
+# What CI runs (.ci/run): lint, then the unit, doctest and AppTest suite, then the browser tests.
+check: lint test test-browser
+
 test: $(VENV)/.dev
-	$(PY) -m pytest
+	$(PY) -m pytest --ignore=tests/browser
+
+test-browser: $(VENV)/.dev
+	$(PY) -m pytest tests/browser
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .

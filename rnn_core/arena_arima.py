@@ -161,8 +161,8 @@ def residual_check(resid, model_df: int, lags: int = 10) -> ResidualCheck:
 
 
 def _one_blas_thread():
-    """One BLAS thread for statsmodels: scipy's own OpenBLAS loads with statsmodels, after rnn_core._torch
-    limited the libraries loaded then, and on a busy machine two spinning threads make a fit ~5x slower."""
+    """One BLAS thread while statsmodels fits, restored afterwards: scipy's own OpenBLAS loads with
+    statsmodels, and on a busy machine two spinning threads make a fit ~5x slower."""
     from statsmodels.tsa.arima.model import ARIMA  # noqa: F401 - loads scipy's BLAS, so the limit reaches it
     from threadpoolctl import threadpool_limits
 

@@ -33,7 +33,8 @@ from __future__ import annotations
 
 import math
 
-from rnn_core._torch import torch
+import torch
+
 from rnn_core.errors import ConfigError
 
 nn = torch.nn

@@ -20,8 +20,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 import numpy as np
+import torch
 
-from rnn_core._torch import torch
 from rnn_core.errors import ConfigError, DataError
 from rnn_core.models import MLPModel, check_window
 

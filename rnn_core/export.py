@@ -30,10 +30,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import torch
 
 from rnn_core import config as config_mod
 from rnn_core import models
-from rnn_core._torch import torch
 from rnn_core.errors import ConfigError, DataError
 
 FORMAT = "rnn-playground/model"
@@ -60,6 +60,7 @@ def config_to_dict(cfg: config_mod.ExperimentConfig) -> dict:
 
     Examples
     --------
+    >>> from rnn_core import config
     >>> config_to_dict(config.PRESETS["tiny"])["data"]
     {'name': 'sine', 'params': [['n', 200], ['period', 20]]}
     """

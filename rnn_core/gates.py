@@ -28,9 +28,9 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 
 from rnn_core import config, diagnostics, models, train, windows
-from rnn_core._torch import torch
 from rnn_core.errors import ConfigError
 
 GATED = ("lstm", "gru")
@@ -173,12 +173,12 @@ def record(model, prepared: windows.Prepared, part: str = "val", max_windows: in
             "prediction": prepared.scaler.inverse(out.numpy().astype(np.float64))[:, 0]}
 
 
-def train_and_record(cfg: config.ExperimentConfig, series, budget_s: float = 6.0,
+def train_and_record(cfg: config.ExperimentConfig, series,
                      max_windows: int = MAX_RECORDED_WINDOWS) -> GateRun:
     """Train the gated cell ``cfg`` describes, then record its gates on the validation windows.
 
-    ``budget_s`` only guards a slow machine: normally all ``cfg.train.epochs`` run, so the
-    same config gives the same result.
+    All ``cfg.train.epochs`` run whatever the machine's load, so the same config gives the
+    same result; ``seconds`` says how long it took.
 
     Examples
     --------
@@ -192,7 +192,7 @@ def train_and_record(cfg: config.ExperimentConfig, series, budget_s: float = 6.0
     values, offset = recent_values(series)
     started = time.perf_counter()
     tr = train.Trainer(cfg, values)
-    tr.run(budget_s=budget_s)
+    tr.run()
     seconds = time.perf_counter() - started
     rec = record(tr.model, tr.prepared, "val", max_windows)
     p, keep = tr.prepared.val, rec["index"]
@@ -245,7 +245,7 @@ class SpeedRow:
 
 
 def measure_speed(cfg: config.ExperimentConfig, series, cells=SPEED_CELLS, epochs: int = 6,
-                  fused: bool = True, budget_s: float = 6.0) -> list[SpeedRow]:
+                  fused: bool = True) -> list[SpeedRow]:
     """Train each cell on the same windows with :class:`rnn_core.train.Trainer` and time its epochs.
 
     Every cell gets the same windows, hidden size, batch size, optimizer and seed. The cells
@@ -264,8 +264,6 @@ def measure_speed(cfg: config.ExperimentConfig, series, cells=SPEED_CELLS, epoch
     fused : bool
         True: torch's fused kernels, what the Train page runs. False: the written-out cells
         of :mod:`rnn_core.cells`, the code the page shows.
-    budget_s : float
-        Stop starting new rounds after this long (at least two rounds always run).
 
     Returns
     -------
@@ -286,10 +284,7 @@ def measure_speed(cfg: config.ExperimentConfig, series, cells=SPEED_CELLS, epoch
         model = models.build_model(c.model, c.window.mode, c.window.lookback, c.window.horizon)
         model.allow_fused = fused
         trainers[cell] = train.Trainer(c, values, model=model, prepared=prepared)
-    started = time.perf_counter()
-    for round_ in range(epochs):
-        if round_ >= 2 and time.perf_counter() - started > budget_s:
-            break
+    for _ in range(epochs):
         for tr in trainers.values():
             tr.run(max_epochs=1)
     rows = []

@@ -27,9 +27,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 
 from rnn_core import diagnostics, models
-from rnn_core._torch import torch
 from rnn_core.config import MAX_EPOCHS
 from rnn_core.errors import ConfigError
 from rnn_core.train import FINISHED, GRAD_PROBE_WINDOWS, Trainer

@@ -27,9 +27,9 @@ import textwrap
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 
 from rnn_core import config, metrics, models, train, windows
-from rnn_core._torch import torch
 from rnn_core.cells import VanillaRNNCell
 from rnn_core.errors import ConfigError, DataError
 
@@ -239,15 +239,13 @@ def first_step(model, x1: float, h0) -> dict:
             "recurrent_part": recurrent_part[0].numpy().copy(), "h1": h1[0].numpy().copy()}
 
 
-def h0_options(cfg: config.ExperimentConfig, series, hidden_size: int = 3, epochs: int = 30,
-               budget_s: float = 2.0) -> dict:
+def h0_options(cfg: config.ExperimentConfig, series, hidden_size: int = 3, epochs: int = 30) -> dict:
     """Train a tiny vanilla RNN whose h_0 is learned, then write out its first step both ways.
 
     The same trained weights take the first value of the first validation window once from
     h_0 = 0 and once from the learned h_0, so the only difference is the W_hh h_0 term.
 
-    ``budget_s`` only guards a slow machine: normally all ``epochs`` run, so the result is
-    the same every time.
+    All ``epochs`` run whatever the machine's load, so the result is the same every time.
 
     Returns
     -------
@@ -259,7 +257,7 @@ def h0_options(cfg: config.ExperimentConfig, series, hidden_size: int = 3, epoch
                              "layer_norm": False, "init": "default", "radius": None},
                       train={"epochs": epochs, "grad_every": epochs})
     tr = train.Trainer(cfg, series)
-    tr.run(budget_s=budget_s)
+    tr.run()
     X = tr.prepared.val.X if len(tr.prepared.val.X) else tr.prepared.train.X
     x1 = float(X[0, 0, 0])
     h0 = tr.model.h0[0].detach().double().numpy().copy()
@@ -301,9 +299,9 @@ def predict_window(model, window) -> float:
         return float(model.eval()(_as_window(model, window)).reshape(-1)[0])
 
 
-def _train(cfg: config.ExperimentConfig, series, budget_s: float):
+def _train(cfg: config.ExperimentConfig, series):
     tr = train.Trainer(cfg, series)
-    tr.run(budget_s=budget_s)
+    tr.run()
     truth, pred = tr.targets("val"), tr.predict("val")
     row = {"cell": cfg.model.cell, "parameters": models.count_parameters(tr.model), "epochs": tr.epoch,
            "seconds": float(sum(r.seconds for r in tr.history)), "val_rmse": metrics.rmse(truth, pred),
@@ -311,7 +309,7 @@ def _train(cfg: config.ExperimentConfig, series, budget_s: float):
     return tr, row
 
 
-def compare_ffn_rnn(cfg: config.ExperimentConfig, series, budget_s: float = 1.2, short_length: int | None = None) -> dict:
+def compare_ffn_rnn(cfg: config.ExperimentConfig, series, short_length: int | None = None) -> dict:
     """Train an MLP and an RNN on the same windows with the same epochs, then feed both a short window.
 
     Parameters
@@ -320,8 +318,6 @@ def compare_ffn_rnn(cfg: config.ExperimentConfig, series, budget_s: float = 1.2,
         The RNN's set-up (``cfg.model.cell``; "mlp" means a vanilla RNN); the MLP gets the
         same windows, hidden_size, activation, epochs and seed.
     series : data.Series or 1-D array
-    budget_s : float
-        A guard per network for a slow machine: normally both train all ``cfg.train.epochs``.
     short_length : int, optional
         Length of the short window; default half the lookback (at least 1).
 
@@ -338,7 +334,7 @@ def compare_ffn_rnn(cfg: config.ExperimentConfig, series, budget_s: float = 1.2,
     cell = cfg.model.cell if cfg.model.cell != "mlp" else "rnn"
     if cfg.window.mode != "next":
         raise ConfigError("The comparison predicts the next value: use window mode 'next'.")
-    runs = {name: _train(cfg.replace(model={"cell": c}), series, budget_s)
+    runs = {name: _train(cfg.replace(model={"cell": c}), series)
             for name, c in (("rnn", cell), ("mlp", "mlp"))}
     lookback = cfg.window.lookback
     k = max(1, lookback // 2) if short_length is None else int(short_length)

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rnn_core import config, gradient_lab, windows
+from rnn_core import config, gradient_lab, resources, windows
 from rnn_core._checks import whole_number
 from rnn_core.errors import ConfigError, DataError
 
@@ -38,7 +38,6 @@ TOLERANCE = 0.2  # an answer within this of the true value counts as right (a te
 SOLVED_ERROR = 0.1  # error (normalised MSE) below this: the value is remembered, not just its sign
 STOP_ERROR = 0.05  # a sweep stops a run once its validation error is below this (a margin for the test)
 MAX_LAG = 300
-CACHE_PATH = Path(__file__).resolve().parents[1] / "assets" / "cached_memory_sweep.csv"
 COLUMNS = ["preset", "cell", "lag", "error", "accuracy", "solved", "epochs", "seconds", "seed"]
 
 
@@ -258,22 +257,31 @@ def first_failure(frame) -> dict:
 
 # ---------------------------------------------------------------- the cached table
 
-def read_cache(path: Path = CACHE_PATH):
-    """The cached sweep table (every preset), as written by :func:`write_cache`."""
+def read_cache(path: Path | None = None):
+    """The cached sweep table (every preset), as written by :func:`write_cache`.
+
+    ``path=None`` reads the table that ships with rnn_core.
+    """
+    import io
+
     import pandas as pd
 
-    if not Path(path).exists():
+    if path is None:
+        frame = pd.read_csv(io.StringIO(resources.read_text(resources.MEMORY_SWEEP)))
+    elif not Path(path).exists():
         raise DataError(f"No cached sweep at {path}: run `python -m rnn_core.memory_task --write-cache`.")
-    frame = pd.read_csv(path)
+    else:
+        frame = pd.read_csv(path)
     if list(frame.columns) != COLUMNS:
         raise DataError(f"The cached sweep's columns are {list(frame.columns)}, expected {COLUMNS}.")
     return frame
 
 
-def write_cache(path: Path = CACHE_PATH, presets=None):
-    """Run the sweep for each preset (default: all) and write one CSV; returns the table."""
+def write_cache(path: Path | None = None, presets=None):
+    """Run the sweep for each preset (default: all) and write one CSV (default: the shipped one); returns it."""
     import pandas as pd
 
+    path = resources.source_path(resources.MEMORY_SWEEP) if path is None else path
     frames = [lag_sweep(name) for name in (presets or SWEEP_PRESETS)]
     frame = pd.concat(frames, ignore_index=True)
     frame.to_csv(path, index=False, float_format="%.6g")
@@ -283,7 +291,7 @@ def write_cache(path: Path = CACHE_PATH, presets=None):
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description="Run the memory-task lag sweep.")
     parser.add_argument("--preset", default="lecture", choices=list(SWEEP_PRESETS))
-    parser.add_argument("--write-cache", action="store_true", help=f"run every preset and write {CACHE_PATH.name}")
+    parser.add_argument("--write-cache", action="store_true", help=f"run every preset and write {resources.MEMORY_SWEEP}")
     args = parser.parse_args(argv)
     start, cpu = time.perf_counter(), time.process_time()
     frame = write_cache() if args.write_cache else lag_sweep(args.preset)

@@ -14,7 +14,7 @@ always runs the written-out loop and returns a :class:`Trace` of what happened i
 Examples
 --------
 >>> from rnn_core import config, models
->>> from rnn_core._torch import torch
+>>> import torch
 >>> _ = torch.manual_seed(0)
 >>> model = models.build_model(config.ModelConfig(cell="lstm", hidden_size=8), "next", lookback=24, horizon=1)
 >>> model(torch.zeros(5, 12, 1)).shape  # a recurrent network takes any window length
@@ -25,7 +25,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rnn_core._torch import torch
+import torch
+
 from rnn_core.cells import GRUCell, LeakyRNNCell, LSTMCell, SkipRNNCell, VanillaRNNCell
 from rnn_core.config import CELLS, INITS, MODES
 from rnn_core.errors import ConfigError, DataError

@@ -27,10 +27,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 
 from rnn_core import config as config_mod
 from rnn_core import metrics, windows
-from rnn_core._torch import torch
 from rnn_core.errors import ConfigError, DataError
 from rnn_core.train import Trainer
 

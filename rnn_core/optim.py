@@ -14,10 +14,9 @@ Only what the Trainer needs: one parameter group, ``lr`` changeable between step
 
 from __future__ import annotations
 
+import torch
 from torch.optim.adam import adam
 from torch.optim.sgd import sgd
-
-from rnn_core._torch import torch
 
 
 def _step_dtype() -> torch.dtype:

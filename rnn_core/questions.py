@@ -1,6 +1,6 @@
 """The lecture's questions, each tied to the page whose experiment answers it.
 
-The questions live in ``assets/questions.toml`` (prose in the project's own words); this
+The questions live in ``rnn_core/resources/questions.toml`` (prose in the project's own words); this
 module reads that file and checks it, so a typo in a page id or a preset name fails loudly
 in a test instead of silently in a classroom. Every question carries one "Try it" action:
 a preset of :data:`rnn_core.config.PRESETS` (training questions, on the Train page) or a
@@ -24,10 +24,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from rnn_core import resources
 from rnn_core.config import PRESETS
 from rnn_core.errors import ConfigError
-
-QUESTIONS_FILE = Path(__file__).resolve().parent.parent / "assets" / "questions.toml"
 
 # page id -> the page's file in pages/
 PAGES = {
@@ -159,8 +158,10 @@ def parse(text: str) -> tuple[Question, ...]:
 
 
 @lru_cache(maxsize=4)
-def load(path: str | Path = QUESTIONS_FILE) -> tuple[Question, ...]:
-    """Every question of the questions file (``assets/questions.toml`` by default), checked."""
+def load(path: str | Path | None = None) -> tuple[Question, ...]:
+    """Every question of a questions file (by default the ``questions.toml`` rnn_core ships), checked."""
+    if path is None:
+        return parse(resources.read_text(resources.QUESTIONS))
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as err:
@@ -168,7 +169,7 @@ def load(path: str | Path = QUESTIONS_FILE) -> tuple[Question, ...]:
     return parse(text)
 
 
-def for_page(page_id: str, path: str | Path = QUESTIONS_FILE) -> list[Question]:
+def for_page(page_id: str, path: str | Path | None = None) -> list[Question]:
     """The questions answered on one page, in the file's order (maybe none).
 
     Parameters

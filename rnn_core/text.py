@@ -23,12 +23,11 @@ import importlib
 import inspect
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
+import torch
 
-from rnn_core import config, train, windows
-from rnn_core._torch import torch
+from rnn_core import config, resources, train, windows
 from rnn_core.errors import ConfigError, DataError
 
 # Hard limits: a URL or a paste can ask for anything, a shared server must stay responsive.
@@ -49,7 +48,6 @@ MAX_BATCHES_PER_EPOCH = 16
 VAL_WINDOWS = 32
 SPLIT = (0.9, 0.05)  # train, validation; the last 5% is a test part nobody trains on
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
 PYTHON_MODULES = ("textwrap", "colorsys", "fnmatch", "glob", "queue", "graphlib", "bisect", "copy",
                   "reprlib", "abc")
 CORPORA = {
@@ -88,7 +86,7 @@ def load_corpus(name: str) -> str:
     The Python corpus is read at run time with ``inspect.getsource``: nothing is downloaded.
     """
     if name == "english":
-        return check_corpus((ASSETS / "text_corpus.txt").read_text(encoding="utf-8"))
+        return check_corpus(resources.read_text(resources.ENGLISH_CORPUS))
     if name == "python":
         parts = []
         for module in PYTHON_MODULES:

@@ -11,9 +11,9 @@ import re
 import time
 
 import numpy as np
+import torch
 
 from rnn_core import config
-from rnn_core._torch import torch
 from rnn_core.errors import ConfigError
 from rnn_core.text import (
     GREEDY_BELOW,

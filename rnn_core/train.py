@@ -21,10 +21,10 @@ import time
 from dataclasses import asdict, dataclass
 
 import numpy as np
+import torch
 
 from rnn_core import config as config_mod
 from rnn_core import diagnostics, models, optim, windows
-from rnn_core._torch import torch
 from rnn_core.errors import ConfigError
 
 FINISHED = ("done", "diverged", "stopped_early")

@@ -29,10 +29,10 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+import torch
 
 from rnn_core import config as config_mod
 from rnn_core import data, models, train, windows
-from rnn_core._torch import torch
 from rnn_core.errors import ConfigError
 
 CHOICES = ("keep", "freeze", "retrain")

@@ -31,9 +31,9 @@ import math
 import time
 
 import numpy as np
+import torch
 
 from rnn_core import metrics, transfer, windows
-from rnn_core._torch import torch
 from rnn_core.errors import ConfigError
 from rnn_core.train import Trainer
 

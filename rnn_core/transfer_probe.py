@@ -22,8 +22,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-
-from rnn_core._torch import torch
+import torch
 
 
 def _states(model, X, warmup: int) -> list:

@@ -1,9 +1,9 @@
 """The written-out cells against torch's own, and the lecture's variants against the vanilla cell."""
 
 import pytest
+import torch
 
 from rnn_core import cells
-from rnn_core._torch import torch
 from rnn_core.errors import ConfigError
 
 nn = torch.nn

@@ -3,6 +3,7 @@
 import io
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,7 @@ from rnn_core import data
 from rnn_core.errors import DataError
 
 CALGARY = Path(__file__).resolve().parents[2] / "shared" / "data" / "calgary_weather.csv"
-needs_calgary = pytest.mark.skipif(not CALGARY.is_file(), reason=f"{CALGARY} not present")
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def assert_valid(s: data.Series) -> None:
@@ -154,73 +155,99 @@ def test_series_checks_its_invariants():
     assert list(data.load("traffic").to_frame().columns) == ["time", "value"]
 
 
-# ---------------------------------------------------------------- the real Calgary file
+# ---------------------------------------------------------------- weather exports
+
+@dataclass(frozen=True)
+class Export:
+    """A weather station's CSV export and what reading it must give."""
+
+    path: Path
+    rows: int
+    columns: int
+    last_utc: str  # the newest row's local time, in UTC
+    mostly_empty: str
 
 
-@pytest.fixture(scope="module")
-def calgary_info():
-    if not CALGARY.is_file():
-        pytest.skip(f"{CALGARY} not present")
-    return data.inspect_csv(CALGARY)
+# Our own small export with a real one's traps (tests/fixtures/make_weather_export.py), always;
+# the real Calgary file too where it lies beside the checkout (as in CI).
+EXPORTS = [Export(FIXTURES / "weather_export.csv", 240, 10, "2023-11-10 05:00", "humidex")]
+if CALGARY.is_file():
+    EXPORTS.append(Export(CALGARY, 10_000, 21, "2024-03-03 20:00", "humidex"))
 
 
-@needs_calgary
-def test_calgary_default_is_chronological_hourly_and_not_unixtime(calgary_info):
-    s = data.from_csv(CALGARY)
+@pytest.fixture(scope="module", params=EXPORTS, ids=lambda e: e.path.name)
+def export(request):
+    return request.param
+
+
+def test_export_default_is_chronological_hourly_and_not_unixtime(export):
+    info = data.inspect_csv(export.path)
+    s = data.from_csv(export.path)
     assert_valid(s)
-    assert 9_900 <= len(s) <= 10_000
-    assert isinstance(s.index, pd.DatetimeIndex) and s.index.is_monotonic_increasing
-    assert s.name == calgary_info.default_value_column == "pressure_station"
+    assert len(s) == export.rows
+    assert isinstance(s.index, pd.DatetimeIndex) and s.index.is_monotonic_increasing and s.index.is_unique
+    assert s.name == info.default_value_column == "pressure_station"
     assert s.name != "unixtime" and s.values.max() < 200  # not unix seconds (~1.7e9)
     assert any("oldest first" in n for n in s.notes)
     assert s.period == 24
-    # "2024-03-03 13:00:00 MST" is 20:00 UTC, the same moment as unixtime 1709496000
-    assert s.index[-1] == pd.Timestamp("2024-03-03 20:00")
+    assert s.index[-1] == pd.Timestamp(export.last_utc)
+    assert pd.Series(s.index).diff().iloc[1:].min() > pd.Timedelta(0), "no hour twice where the clocks go back"
 
 
-@needs_calgary
-def test_calgary_temperature_gap_is_filled_and_said(calgary_info):
-    s = data.from_csv(CALGARY, value_column="temperature")
+def test_the_hour_repeated_when_daylight_saving_ends_is_two_hours():
+    s = data.from_csv(FIXTURES / "weather_export.csv", value_column="temperature")
+    # 01:00 MDT is 07:00 UTC and 01:00 MST, an hour later, is 08:00 UTC: both kept, in order
+    assert pd.Timestamp("2023-11-05 07:00") in s.index and pd.Timestamp("2023-11-05 08:00") in s.index
+    assert not any("duplicate" in n.lower() for n in s.notes)
+    assert (pd.Series(s.index).diff().iloc[1:] == pd.Timedelta(hours=1)).all(), "hourly, no hole and no repeat"
+
+
+def test_export_temperature_gap_is_filled_and_said(export):
+    s = data.from_csv(export.path, value_column="temperature")
     assert_valid(s)
-    assert len(s) >= 9_900
+    assert len(s) == export.rows
     assert any("Filled 1 missing" in n for n in s.notes)
-    by_unix = data.from_csv(CALGARY, value_column="temperature", time_column="unixtime")
+    by_unix = data.from_csv(export.path, value_column="temperature", time_column="unixtime")
     assert by_unix.index.equals(s.index)
     np.testing.assert_array_equal(by_unix.values, s.values)
 
 
-@needs_calgary
-def test_calgary_column_pickers(calgary_info):
-    info = calgary_info
-    assert info.n_rows == 10_000 and len(info.columns) == 21
+def test_export_column_pickers(export):
+    info = data.inspect_csv(export.path)
+    assert info.n_rows == export.rows and len(info.columns) == export.columns
     assert "temperature" in info.numeric_columns
-    for col in ("wind_dir", "solar_radiation", "cloud_cover_4", "cloud_cover_10", "unixtime", "date_time_local"):
+    for col in ("wind_dir", "solar_radiation", "unixtime", "date_time_local"):
         assert col not in info.numeric_columns
     assert {"date_time_local", "unixtime"} <= set(info.time_columns)
     assert info.default_time_column in info.time_columns
 
 
-@needs_calgary
-def test_calgary_via_an_upload_buffer_read_twice():
-    upload = io.BytesIO(CALGARY.read_bytes())
-    upload.name = "calgary_weather.csv"
+def test_export_via_an_upload_buffer_read_twice(export):
+    upload = io.BytesIO(export.path.read_bytes())
+    upload.name = export.path.name
     info = data.inspect_csv(upload)
     s = data.from_csv(upload, value_column=info.numeric_columns[0])
-    assert len(s) >= 9_900 and "calgary_weather.csv" in s.source
+    assert len(s) == export.rows and export.path.name in s.source
 
 
-@needs_calgary
 @pytest.mark.parametrize("column, match", [("wind_dir", "text"), ("solar_radiation", "empty"), ("nope", "no column")])
-def test_calgary_bad_value_columns(column, match):
+def test_export_bad_value_columns(export, column, match):
     with pytest.raises(DataError, match=match):
-        data.from_csv(CALGARY, value_column=column)
+        data.from_csv(export.path, value_column=column)
 
 
-@needs_calgary
-def test_calgary_mostly_empty_column_keeps_a_stretch_and_says_so():
-    s = data.from_csv(CALGARY, value_column="humidex")
+def test_export_mostly_empty_column_keeps_a_stretch_and_says_so(export):
+    s = data.from_csv(export.path, value_column=export.mostly_empty)
     assert_valid(s)
+    assert 10 <= len(s) < export.rows
     assert any("Gaps longer" in n for n in s.notes)
+
+
+def test_the_fixture_is_what_its_script_writes(tmp_path):
+    from tests.fixtures import make_weather_export
+
+    make_weather_export.main(tmp_path / "again.csv")
+    assert (tmp_path / "again.csv").read_bytes() == (FIXTURES / "weather_export.csv").read_bytes()
 
 
 # ---------------------------------------------------------------- small CSV behaviours

@@ -4,9 +4,9 @@ import math
 
 import numpy as np
 import pytest
+import torch
 
 from rnn_core import diagnostics, models
-from rnn_core._torch import torch
 from rnn_core.config import ModelConfig
 from rnn_core.errors import ConfigError, DataError
 

@@ -9,9 +9,9 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 
 from rnn_core import config, data, experiment, export
-from rnn_core._torch import torch
 from rnn_core.errors import DataError
 from rnn_core.series import Series
 from rnn_core.train import Trainer

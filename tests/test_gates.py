@@ -4,9 +4,9 @@ import math
 
 import numpy as np
 import pytest
+import torch
 
 from rnn_core import config, data, diagnostics, gates, models, windows
-from rnn_core._torch import torch
 from rnn_core.errors import ConfigError
 
 SINE = config.DataConfig("sine")

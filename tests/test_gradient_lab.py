@@ -4,11 +4,11 @@ import math
 
 import numpy as np
 import pytest
+import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rnn_core import config, data, gradient_lab, memory_task
-from rnn_core._torch import torch
 from rnn_core.errors import ConfigError
 from rnn_core.train import Trainer
 

@@ -6,9 +6,9 @@ import textwrap
 
 import numpy as np
 import pytest
+import torch
 
 from rnn_core import cells, data, layer_lab
-from rnn_core._torch import torch
 from rnn_core.config import PRESETS, DataConfig
 from rnn_core.errors import ConfigError, DataError
 

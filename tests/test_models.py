@@ -1,9 +1,9 @@
 """SequenceModel and MLPModel: fused and written-out paths agree, heads, initial states, initialisation."""
 
 import pytest
+import torch
 
 from rnn_core import models
-from rnn_core._torch import torch
 from rnn_core.config import ModelConfig
 from rnn_core.errors import ConfigError, DataError
 

@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+import torch
 
 from rnn_core import config, data, metrics, multistep, windows
-from rnn_core._torch import torch
 from rnn_core.errors import ConfigError, DataError
 
 CFG = config.PRESETS["tiny"]

@@ -4,11 +4,11 @@ import math
 
 import numpy as np
 import pytest
+import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rnn_core import text, text_writing
-from rnn_core._torch import torch
 from rnn_core.errors import ConfigError, DataError
 
 REPEATED = "hello world, " * 40  # 520 characters, 9 distinct

@@ -4,11 +4,11 @@ what they say."""
 
 import numpy as np
 import pytest
+import torch
 
 from rnn_core import data, transfer, windows
 from rnn_core import transfer_compare as tc
 from rnn_core import transfer_probe as probe
-from rnn_core._torch import torch
 from rnn_core.config import DataConfig
 from rnn_core.errors import ConfigError
 from rnn_core.train import Trainer

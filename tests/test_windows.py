@@ -175,7 +175,7 @@ def test_prepare_shapes_and_units():
 
 
 def test_inverse_targets_accepts_a_tensor():
-    from rnn_core._torch import torch
+    import torch
 
     p = W.prepare(np.arange(100.0), WindowConfig(lookback=4))
     y = torch.tensor(p.test.Y, requires_grad=True) * 1.0
@@ -254,7 +254,7 @@ def test_prepare_is_deterministic_and_leaves_the_config_alone():
 
 
 def test_prepare_on_a_bundled_dataset():
-    data = pytest.importorskip("rnn_core.data")
+    from rnn_core import data
     series = data.load("sine")
     p = W.prepare(series.values, WindowConfig(lookback=8, horizon=2, mode="multi"))
     assert min(len(p.train), len(p.val), len(p.test)) > 0

@@ -69,8 +69,9 @@ def _downloads(tr: Trainer, result) -> None:
 
 def _snippet(tr: Trainer) -> None:
     code = export.notebook_snippet(tr.cfg)
-    st.caption("The same settings and seed give the same losses, epoch by epoch, in a Jupyter notebook "
-               "with this project's `rnn_core` installed.")
+    st.caption("Runs as downloaded wherever this project's `rnn_core` is installed (`pip install .` in its "
+               "folder). The same settings and seed give the same losses on the same kind of machine; another "
+               "CPU rounds a little differently, so its losses agree closely, not to the last digit.")
     if tr.lr != tr.cfg.train.lr:
         st.caption(f"You changed the learning rate during this run (now {tr.lr:g}); the code starts "
                    f"with the first one, {tr.cfg.train.lr:g}.")

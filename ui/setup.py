@@ -5,9 +5,11 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-import rnn_core._torch  # noqa: F401  - one torch thread for the whole server, set before any training
+from rnn_core import runtime
 from ui import classroom
 from ui.classroom import plotly_chart  # noqa: F401 - pages draw charts through it (lecture mode)
+
+runtime.use_one_thread()  # once per server process, before any training or ARIMA fit
 
 # Pages in lecture order: (file, title, icon, one line on what it is for).
 PAGES = [
