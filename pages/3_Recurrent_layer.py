@@ -3,8 +3,9 @@ saturation, the initial state h₀, and a feed-forward network against a recurre
 
 import streamlit as st
 
-from rnn_core import config, layer_lab
+from rnn_core import config
 from rnn_core.errors import PlaygroundError
+from rnn_core.labs import layer as layer_lab
 from rnn_core.plots import layer as plots
 from ui import layer_views as views
 from ui.data_picker import data_config, pick_series
@@ -30,7 +31,7 @@ st.latex(layer_lab.cell_equation(cell))
 st.caption("$W_{ih}$ weighs the input, $W_{hh}$ the previous state; σ is the sigmoid and ⊙ multiplies element by "
            "element. Below, line for line, the same formula as the Python that runs it:")
 st.code(layer_lab.cell_source(cell), language="python")
-st.caption(f"`inspect.getsource({layer_lab.cell_class(cell).__name__}.forward)`: read from `rnn_core/cells.py`, "
+st.caption(f"`inspect.getsource({layer_lab.cell_class(cell).__name__}.forward)`: read from `rnn_core/networks/cells.py`, "
            "not retyped. For vanilla, LSTM and GRU cells the Train page runs PyTorch's fused kernel on these "
            "same weights (faster; the tests check both give the same numbers); the other cells run this code.")
 

@@ -3,11 +3,13 @@ one task, and see how far back each cell can remember (the memory-task lag sweep
 
 import streamlit as st
 
-from rnn_core import diagnostics, gradient_lab, memory_task
 from rnn_core.config import CELL_LABELS
 from rnn_core.errors import PlaygroundError
+from rnn_core.labs import gradients as gradient_lab
+from rnn_core.labs import memory as memory_task
 from rnn_core.plots import gradients as plots
 from rnn_core.plots.training import grad_figure
+from rnn_core.training import diagnostics
 from ui import gradient_views as views
 from ui import live
 from ui.data_picker import data_config, pick_series
@@ -27,11 +29,11 @@ settings_col, live_col = st.columns([1, 2.4], gap="large")
 with settings_col:
     tr = None
     try:
-        cfg, keep_bias = views.settings(data_config())
+        cfg = views.settings(data_config())
         if cfg.data.name != "memory_recall" and series is None:
             st.info("Pick a sequence in the sidebar, or train on the memory task.")
         else:
-            tr, stale = views.model_trainer(cfg, series, keep_bias)
+            tr, stale = views.model_trainer(cfg, series)
             st.metric("measured spectral radius of W_hh", f"{diagnostics.spectral_radius(tr.model):.3g}",
                       help="Largest |eigenvalue| of the recurrent weight (the candidate block for LSTM/GRU), now.")
     except PlaygroundError as err:
@@ -82,7 +84,7 @@ cells = tuple(st.multiselect("Cells to race", views.CELLS, default=["rnn", "lstm
                              help=choices_help({c: CELL_LABELS[c] for c in views.CELLS}), **views.BIND))
 if tr is not None and cells:
     try:
-        group, stale_race = views.race(cfg, series, cells, keep_bias)
+        group, stale_race = views.race(cfg, series, cells)
         views.controls(group, "grad_race", stale_race, "race with them")
 
         def draw_race(group, note):

@@ -3,9 +3,10 @@ student's sequence, the equations beside the code that runs, and measured speed 
 
 import streamlit as st
 
-from rnn_core import gates, layer_lab
 from rnn_core.config import CELL_LABELS
 from rnn_core.errors import PlaygroundError
+from rnn_core.labs import gates
+from rnn_core.labs import layer as layer_lab
 from rnn_core.plots import cell_diagrams
 from rnn_core.plots import gates as plots
 from ui import gate_views as views
@@ -34,7 +35,7 @@ left.latex(layer_lab.cell_equation(cell))
 left.caption("σ is the sigmoid, ⊙ multiplies element by element. Each $W_{i\\cdot}$ weighs the input and each "
              "$W_{h\\cdot}$ the previous state; the gate blocks are stacked in one matrix, in torch's order.")
 right.code(layer_lab.cell_source(cell), language="python")
-right.caption(f"`inspect.getsource({layer_lab.cell_class(cell).__name__}.forward)` from `rnn_core/cells.py`: "
+right.caption(f"`inspect.getsource({layer_lab.cell_class(cell).__name__}.forward)` from `rnn_core/networks/cells.py`: "
               "the heatmaps below are recorded by running exactly this code.")
 
 run = None
@@ -119,6 +120,6 @@ url_checked()
 with diagram_box:  # drawn last, so a trained model's mean gate values can be printed in the boxes
     means = run.means if run is not None and run.cell == cell else None
     plotly_chart(cell_diagrams.cell_diagram(cell, means), key="cell_diagram", width="stretch")
-    st.caption("Drawn by this project; each box carries the gate's name in `rnn_core/cells.py`"
+    st.caption("Drawn by this project; each box carries the gate's name in `rnn_core/networks/cells.py`"
                + (" and its mean value over the validation windows." if means else
                   ". Train below and each box shows its gate's mean value."))

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from rnn_core import multistep
 from rnn_core.config import CELL_LABELS
 from rnn_core.errors import PlaygroundError
+from rnn_core.forecasting import multistep
 from rnn_core.plots import arena as plots
 from ui import arena_views as views
 from ui.data_picker import data_config, pick_series

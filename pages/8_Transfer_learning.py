@@ -3,9 +3,9 @@ the copy against a network trained from scratch; then look inside the copied lay
 
 import streamlit as st
 
-from rnn_core import transfer
-from rnn_core import transfer_compare as compare
 from rnn_core.errors import PlaygroundError
+from rnn_core.labs.transfer import race as compare
+from rnn_core.labs.transfer import setup as transfer
 from rnn_core.plots import training as training_plots
 from rnn_core.plots import transfer as plots
 from ui import live

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from rnn_core import text, text_writing
 from rnn_core.errors import PlaygroundError
+from rnn_core.labs import text, text_writing
 from rnn_core.plots import text as plots
 from ui import live
 from ui import text_views as views

@@ -1,4 +1,4 @@
-"""Input checks shared by :mod:`rnn_core.baselines` and :mod:`rnn_core.stats`.
+"""Input checks shared by :mod:`rnn_core.forecasting.baselines` and :mod:`rnn_core.data.stats`.
 
 Both take whatever a page or a notebook hands them (lists, arrays, pandas columns)
 and must answer bad input with an error a student can read, not one from deep

@@ -17,8 +17,9 @@ import time
 
 import torch
 
-from rnn_core import config, data, models, optim, runtime
-from rnn_core.train import Trainer
+from rnn_core import config, data, runtime
+from rnn_core.networks import models, optim
+from rnn_core.training.trainer import Trainer
 
 
 def _timed(fn, min_seconds: float) -> float:
@@ -126,15 +127,15 @@ def default_epochs_per_second(min_seconds: float) -> dict:
 
 def arima_timings() -> dict:
     """AIC order search on 1,000 points and one ARIMA fit (one BLAS thread)."""
-    from rnn_core import baselines
+    from rnn_core.forecasting import arima
 
     values = data.load("noisy_trend").values
-    baselines.fit_arima(values[:200], (1, 0, 0))  # warm-up: statsmodels' first import
+    arima.fit_arima(values[:200], (1, 0, 0))  # warm-up: statsmodels' first import
     start = time.perf_counter()
-    search = baselines.select_order(values)
+    search, _ = arima.select_order(values)
     search_s = time.perf_counter() - start
     start = time.perf_counter()
-    baselines.fit_arima(values, search.order)
+    arima.fit_arima(values, search.order)
     return {"order_search_s": search_s, "order": list(search.order), "one_fit_s": time.perf_counter() - start}
 
 
@@ -149,20 +150,21 @@ def import_seconds() -> float:
 
 def gradient_overhead(seconds: float) -> dict:
     """Share of epoch time the per-time-step gradient probe costs, sampled as the pages sample it."""
-    from rnn_core import gradient_lab, memory_task
+    from rnn_core.labs import gradients as gradient_lab
+    from rnn_core.labs import memory as memory_task
 
     cfg = config.PRESETS["default"]
     out = {"train_page_default": gradient_lab.diagnostics_overhead(cfg, _series(cfg), seconds=seconds)["overhead"]}
     task = memory_task.recall_task(lag=100)
     lab = memory_task.task_config(lag=100, cell="lstm").replace(train={"grad_every": 5})
     out["gradient_page_lstm_lookback100"] = gradient_lab.diagnostics_overhead(
-        lab, task.values, prepared=task.prepared, seconds=seconds, keep_bias=3.0)["overhead"]
+        lab.replace(model={"keep_bias": 3.0}), task.values, prepared=task.prepared, seconds=seconds)["overhead"]
     return out
 
 
 def text_structure(quick: bool) -> dict:
     """Seconds of training until a character model's samples look like the corpus (words, indents)."""
-    from rnn_core import text_writing
+    from rnn_core.labs import text_writing
 
     corpora = ("english",) if quick else ("english", "python")
     return {name: text_writing.bench_structure(name, budget_s=60)["seconds"] for name in corpora}
@@ -170,6 +172,33 @@ def text_structure(quick: bool) -> dict:
 
 def _series(cfg):
     return data.load(cfg.data.name, **cfg.data.kwargs())
+
+
+def bench_arena(n: int = 1000, seed: int = 0) -> dict:
+    """Seconds for the arena on an ``n``-point noisy trend: naive, ARIMA (AIC search) and one GRU.
+
+    ``first_s``: computed from nothing. ``cached_s``: what a page does once its caches are warm,
+    i.e. unpickle the stored result (st.cache_data keeps pickles) and build the table and figures.
+    """
+    import pickle
+
+    from rnn_core.forecasting import arena
+    from rnn_core.plots import arena as plots
+
+    series = data.load("noisy_trend", n=n, seed=seed)
+    cfg = config.PRESETS["default"].replace(data=config.DataConfig("noisy_trend", (("n", n),)))
+    spec = arena.ArenaSpec(("naive", "arima", "gru"))
+    start = time.perf_counter()
+    result = arena.run_arena(series, cfg, spec)
+    first = time.perf_counter() - start
+    stored = pickle.dumps(result)
+    start = time.perf_counter()
+    cached = pickle.loads(stored)
+    cached.metrics_frame()
+    plots.forecast_figure(series.index, series.values, cached)
+    plots.horizon_figure(cached.mae_by_step)
+    return {"first_s": round(first, 3), "cached_s": round(time.perf_counter() - start, 3),
+            "parts_s": {k: round(v, 3) for k, v in result.seconds.items()}, "arima": cached.label("arima"), "n": n}
 
 
 def main(argv=None) -> dict:
@@ -204,9 +233,8 @@ def main(argv=None) -> dict:
     t = text_structure(args.quick)
     result["text_structure_s"] = {k: round(v, 1) for k, v in t.items()}
     print(f"character model: recognisable samples after {t} s of training", file=sys.stderr)
-    from rnn_core import arena
 
-    r = arena.bench_arena()
+    r = bench_arena()
     result["arena_1000"] = {"first_s": round(r["first_s"], 2), "cached_s": round(r["cached_s"], 3)}
     print(f"forecast arena, 1,000 points, naive + ARIMA (AIC) + GRU: {r['first_s']:.1f} s first, "
           f"{r['cached_s']:.2f} s cached", file=sys.stderr)

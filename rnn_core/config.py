@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from rnn_core.errors import ConfigError
 
@@ -84,7 +84,10 @@ class ModelConfig:
 
     ``alpha`` is the leaky cell's self-connection (0 = vanilla); ``skip`` the k of the
     skip-connection cell (h_t also sees h_{t-k}); ``radius`` rescales the recurrent
-    weights to that spectral radius (None keeps what ``init`` gave).
+    weights to that spectral radius (None keeps what ``init`` gave); ``keep_bias`` is added
+    at the start to the bias of the gate that keeps the old state (LSTM f, GRU z): 1.0 is
+    Keras' default for the LSTM, 0 is PyTorch's. :func:`model_settings` says which of these
+    a cell uses.
     """
 
     cell: str = "gru"
@@ -97,6 +100,39 @@ class ModelConfig:
     h0: str = "zeros"
     init: str = "default"
     radius: float | None = None
+    keep_bias: float = 0.0
+
+
+# Which ModelConfig fields each cell uses besides cell, hidden_size and num_layers: the one
+# place the app looks this up (the Train page's controls, the arena's reuse of a run).
+ALWAYS_USED = ("cell", "hidden_size", "num_layers")
+_RECURRENT = ("layer_norm", "h0", "init", "radius")
+MODEL_SETTINGS: dict[str, tuple] = {
+    "rnn": ("activation", *_RECURRENT),
+    "leaky": ("activation", "alpha", *_RECURRENT),
+    "skip": ("activation", "skip", *_RECURRENT),
+    "lstm": ("keep_bias", *_RECURRENT),
+    "gru": ("keep_bias", *_RECURRENT),
+    "mlp": ("activation",),
+}
+
+
+def model_settings(cell: str) -> tuple:
+    """The ModelConfig fields ``cell`` uses besides cell, hidden_size and num_layers."""
+    if cell not in MODEL_SETTINGS:
+        raise ConfigError(f"Unknown cell {cell!r}: choose one of {', '.join(MODEL_SETTINGS)}.")
+    return MODEL_SETTINGS[cell]
+
+
+def only_what_matters(cfg: ExperimentConfig) -> ExperimentConfig:
+    """``cfg`` with the model settings its cell ignores put back to their defaults.
+
+    Two configs that differ only in settings the cell ignores then compare equal (a cache
+    key, a finished run the arena can reuse).
+    """
+    used = (*ALWAYS_USED, *model_settings(cfg.model.cell))
+    default = ModelConfig()
+    return cfg.replace(model={f.name: getattr(default, f.name) for f in fields(ModelConfig) if f.name not in used})
 
 
 @dataclass(frozen=True)
@@ -187,6 +223,8 @@ def validate(cfg: ExperimentConfig) -> ExperimentConfig:
     _need(isinstance(m.layer_norm, bool), "Layer norm is on or off.")
     _need(m.radius is None or (_is_num(m.radius) and 0 < m.radius <= 10),
           f"The spectral radius must be between 0 and 10 (got {m.radius!r}).")
+    _need(_is_num(m.keep_bias) and -10 <= m.keep_bias <= 10,
+          f"The keep-gate bias must be a number between -10 and 10 (got {m.keep_bias!r}).")
 
     _int_in(t.epochs, 1, MAX_EPOCHS, "Epochs")
     _int_in(t.batch_size, 1, MAX_BATCH_SIZE, "Batch size")

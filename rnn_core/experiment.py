@@ -15,21 +15,13 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
-import time
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from rnn_core import baselines, metrics
 from rnn_core import config as config_mod
-from rnn_core.errors import PlaygroundError
-from rnn_core.train import Trainer
-
-_ARIMA_CACHE: OrderedDict = OrderedDict()
-_ARIMA_CACHE_SIZE = 16
-ARIMA_MAX_TRAIN = 2000  # ARIMA sees at most this many of the latest training values (speed)
+from rnn_core.forecasting import evaluation
+from rnn_core.training.trainer import Trainer
 
 
 @dataclass
@@ -37,7 +29,8 @@ class ExperimentResult:
     """Scores and forecasts of every model on one series' test part.
 
     ``predictions[name]`` and ``targets`` have shape (N, horizon); ``origins[i]`` is the
-    index in the series of test window i's first target.
+    index in the series of test window i's first target. ``train_seconds`` is the time the
+    training epochs took, without the evaluation (the ARIMA search is not in it).
     """
 
     cfg: config_mod.ExperimentConfig
@@ -57,47 +50,17 @@ class ExperimentResult:
         return pd.DataFrame(self.metrics).T[["mae", "rmse", "mase"]]
 
 
-def arima_for(train_values: np.ndarray):
-    """AIC order search and fit on the training part, cached by the values themselves.
-
-    Returns (baselines.OrderSearch, baselines.ArimaFit).
-    """
-    key = hashlib.sha1(np.ascontiguousarray(train_values, dtype=np.float64).tobytes()).hexdigest()
-    if key in _ARIMA_CACHE:
-        _ARIMA_CACHE.move_to_end(key)
-        return _ARIMA_CACHE[key]
-    search = baselines.select_order(train_values)
-    fit = baselines.fit_arima(train_values, search.order)
-    _ARIMA_CACHE[key] = (search, fit)
-    while len(_ARIMA_CACHE) > _ARIMA_CACHE_SIZE:
-        _ARIMA_CACHE.popitem(last=False)
-    return search, fit
-
-
 def baseline_forecasts(values, origins, horizon, train_end, period=None, arima=True):
-    """Forecasts of the classical baselines at each origin: name -> (N, horizon), and notes."""
-    values = np.asarray(values, dtype=np.float64)
-    origins = np.asarray(origins)
-    forecasts = {"naive": baselines.rolling_forecasts("naive", values, origins, horizon)}
-    notes: list[str] = []
-    order = None
-    if period and 1 < period < train_end:
-        forecasts["seasonal_naive"] = baselines.rolling_forecasts(
-            "seasonal_naive", values, origins, horizon, period=period
-        )
-    if arima:
-        # a long series: the order search and fit use the latest ARIMA_MAX_TRAIN training values
-        offset = max(0, train_end - ARIMA_MAX_TRAIN)
-        try:
-            search, fit = arima_for(values[offset:train_end])
-            forecasts["arima"] = baselines.rolling_arima_forecasts(fit, values[offset:], origins - offset, horizon)
-            order = fit.order
-            notes += list(search.notes) + list(fit.notes)
-            if offset:
-                notes.append(f"ARIMA was fitted on the last {ARIMA_MAX_TRAIN:,} training values to stay quick.")
-        except PlaygroundError as err:
-            notes.append(f"ARIMA skipped: {err}")
-    return forecasts, order, notes
+    """The Train page's classical forecasts, through the one protocol of :mod:`rnn_core.forecasting.evaluation`.
+
+    Returns (name -> (N, horizon), the ARIMA order or None, notes).
+    """
+    models = ("naive", "seasonal_naive", "arima") if arima else ("naive", "seasonal_naive")
+    if not (period and 1 < period <= np.min(origins)):
+        models = tuple(m for m in models if m != "seasonal_naive")  # no season: nothing to say about it
+    out = evaluation.classical_forecasts(values, train_end, origins, horizon, models, period=period,
+                                         arima_part=evaluation.cached_arima_part)
+    return out.forecasts, out.arima_order, out.notes
 
 
 def evaluate(trainer: Trainer, arima: bool = True, baselines_done=None) -> ExperimentResult:
@@ -117,8 +80,8 @@ def evaluate(trainer: Trainer, arima: bool = True, baselines_done=None) -> Exper
     notes = list(notes)
     predictions = {"rnn": trainer.predict("test"), **forecasts}
     train_values = trainer.values[: prepared.a]
-    scores = {name: metrics.score(test.targets, pred, train_values) for name, pred in predictions.items()}
-    train_seconds = sum(r.seconds for r in trainer.history)
+    scores = evaluation.score_all(test.targets, predictions, train_values)
+    train_seconds = sum(r.seconds for r in trainer.history)  # the epochs' own time: training only
     if trainer.message:
         notes.insert(0, trainer.message)
     return ExperimentResult(
@@ -141,8 +104,5 @@ def run(cfg: config_mod.ExperimentConfig, series=None, arima: bool = True) -> Ex
 
         series = data.load(cfg.data.name, **cfg.data.kwargs())
     trainer = Trainer(cfg, series)
-    start = time.perf_counter()
     trainer.run()
-    result = evaluate(trainer, arima=arima)
-    result.train_seconds = time.perf_counter() - start
-    return result
+    return evaluate(trainer, arima=arima)

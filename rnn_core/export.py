@@ -11,7 +11,8 @@ network the settings describe) becomes a :class:`~rnn_core.errors.DataError`.
 
 Examples
 --------
->>> from rnn_core import config, data, export, train
+>>> from rnn_core import config, data, export
+>>> from rnn_core.training import trainer as train
 >>> tr = train.Trainer(config.PRESETS["tiny"], data.load("sine", n=200, period=20))
 >>> _ = tr.run(max_epochs=1)
 >>> cfg, model = export.load_model(export.save_model(tr))
@@ -33,8 +34,8 @@ import pandas as pd
 import torch
 
 from rnn_core import config as config_mod
-from rnn_core import models
 from rnn_core.errors import ConfigError, DataError
+from rnn_core.networks import models
 
 FORMAT = "rnn-playground/model"
 VERSION = 1
@@ -102,7 +103,7 @@ def predictions_frame(trainer, part: str = "test", result=None):
 
     Parameters
     ----------
-    trainer : rnn_core.train.Trainer
+    trainer : rnn_core.training.trainer.Trainer
     part : {"train", "val", "test"}
     result : rnn_core.experiment.ExperimentResult, optional
         Adds the baselines' forecasts (naive, seasonal_naive, arima) for the test part.
@@ -322,7 +323,7 @@ def notebook_snippet(cfg: config_mod.ExperimentConfig) -> str:
         "from rnn_core import data, experiment",
         "from rnn_core.config import (DataConfig, ExperimentConfig, ModelConfig,",
         "                             TrainConfig, WindowConfig)",
-        "from rnn_core.train import Trainer",
+        "from rnn_core.training.trainer import Trainer",
         "",
         "cfg = ExperimentConfig(", *sections, ")",
         *_load_line(cfg.data),

@@ -5,9 +5,10 @@ import warnings
 import numpy as np
 import pytest
 
-from rnn_core import arena, arena_arima, baselines, config, data, metrics
+from rnn_core import bench, config, data
 from rnn_core.errors import ConfigError
-from rnn_core.train import Trainer
+from rnn_core.forecasting import arena, arima, baselines, metrics
+from rnn_core.training.trainer import Trainer
 
 TINY = config.PRESETS["tiny"]
 AR1 = data.load("ar1", n=300, phi=0.8, seed=3)
@@ -31,7 +32,7 @@ def test_arima_forecast_equals_statsmodels_called_directly():
 @pytest.fixture(scope="module")
 def part():
     v = AR1.values
-    return arena.arima_part(v, 200, np.array([230, 250, 290]), 4, order=(1, 0, 1))
+    return arima.arima_part(v, 200, np.array([230, 250, 290]), 4, order=(1, 0, 1))
 
 
 def test_arima_part_forecasts_and_intervals_equal_statsmodels_at_every_origin(part):
@@ -51,25 +52,25 @@ def test_residual_check_is_statsmodels_ljung_box_in_plain_words(part):
     lb = acorr_ljungbox(part.residuals, lags=[10], model_df=2)
     assert part.check.lb_pvalue == pytest.approx(float(lb["lb_pvalue"].iloc[0]))
     assert part.check.white and "white noise" in part.check.verdict  # AR(1) data, ARMA(1,1) fit: nothing left
-    correlated = arena_arima.residual_check(AR1.values, model_df=0)  # the raw AR(1) values are far from white
+    correlated = arima.residual_check(AR1.values, model_df=0)  # the raw AR(1) values are far from white
     assert not correlated.white and "still correlated" in correlated.verdict
     assert correlated.acf[1] > correlated.band
 
 
 def test_order_search_finds_an_ar1_and_its_refined_aic_is_a_full_fit():
-    search, fit = arena_arima.search_order(AR1.values[:210])
+    search, fit = arima.select_order(AR1.values[:210])
     assert search.order[1] == 0 and search.order[0] >= 1
     assert fit.order == search.order
-    assert search.aic == pytest.approx(baselines.fit_arima(AR1.values[:210], search.order).aic)
+    assert search.aic == pytest.approx(arima.fit_arima(AR1.values[:210], search.order).aic)
     assert {"p", "d", "q", "aic_hr", "aic"} <= set(search.table.columns)
 
 
 def test_seasonal_arima_is_guarded_and_fits_a_short_season():
     with pytest.raises(ConfigError, match="too long"):
-        arena.arima_part(AR1.values, 200, np.array([250]), 1, order=(1, 0, 0), period=168)
-    assert arena.seasonal_seconds(1000, 52) > arena.seasonal_seconds(1000, 12) > 0
+        arima.arima_part(AR1.values, 200, np.array([250]), 1, order=(1, 0, 0), period=168)
+    assert arima.seasonal_seconds(1000, 52) > arima.seasonal_seconds(1000, 12) > 0
     s = data.load("sine", n=160, period=4, noise=0.1)
-    part = arena.arima_part(s.values, 110, np.array([130, 140]), 2, order=(1, 0, 0), period=4)
+    part = arima.arima_part(s.values, 110, np.array([130, 140]), 2, order=(1, 0, 0), period=4)
     assert part.label == "SARIMA(1, 0, 0)(0, 1, 1, 4)" and part.forecasts.shape == (2, 2)
 
 
@@ -167,7 +168,7 @@ def test_bad_choices_are_config_errors_and_missing_seasons_are_notes():
 
 
 def test_bench_arena_reports_first_and_cached_seconds():
-    out = arena.bench_arena(n=200)
+    out = bench.bench_arena(n=200)
     assert out["first_s"] > 0 and out["cached_s"] > 0 and out["arima"].startswith("ARIMA(")
 
 

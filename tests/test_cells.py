@@ -3,8 +3,8 @@
 import pytest
 import torch
 
-from rnn_core import cells
 from rnn_core.errors import ConfigError
+from rnn_core.networks import cells
 
 nn = torch.nn
 SEEDS = [0, 1, 2]

@@ -95,7 +95,7 @@ def test_a_preset_link_sets_every_control_and_explicit_values_win():
 
 
 def test_an_arena_preset_link_sets_its_controls_and_explicit_values_win():
-    from rnn_core import arena
+    from rnn_core.forecasting import arena
 
     p = arena.PRESETS["ar1_arima_wins"]
     at = _open("7_Forecast_arena.py", arena_preset="ar1_arima_wins", epochs="2")

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rnn_core import data
+from rnn_core.data import catalog
 from rnn_core.errors import DataError
 
 CALGARY = Path(__file__).resolve().parents[2] / "shared" / "data" / "calgary_weather.csv"
@@ -321,7 +322,7 @@ def test_period_hint_from_the_time_step_and_uneven_steps_noted():
 
 
 def test_long_uploads_keep_the_most_recent_points(monkeypatch):
-    monkeypatch.setattr(data, "MAX_SERIES_LENGTH", 20)
+    monkeypatch.setattr(catalog, "MAX_SERIES_LENGTH", 20)  # the app's cap, as from_csv reads it
     s = data.from_csv(csv_bytes([["x"]] + [[i] for i in range(50)]))
     assert s.values.tolist() == list(range(30, 50)) and any("most recent" in n for n in s.notes)
 

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 import torch
 
-from rnn_core import diagnostics, models
 from rnn_core.config import ModelConfig
 from rnn_core.errors import ConfigError, DataError
+from rnn_core.networks import models
+from rnn_core.training import diagnostics
 
 
 def _build(mode="next", lookback=6, horizon=1, seed=0, **model):

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from rnn_core import baselines, config, data, experiment
+from rnn_core import config, data, experiment
+from rnn_core.forecasting import arena, arima, baselines
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +36,7 @@ def test_all_models_forecast_the_same_targets(tiny_result):
 def test_arima_uses_the_training_part_only(tiny_result):
     res = tiny_result
     a = res.trainer.prepared.a
-    search, fit = experiment.arima_for(res.trainer.values[:a])
+    search, fit = arima.select_order(res.trainer.values[:a])
     assert fit.order == res.arima_order
     first = res.origins[0]
     expected = fit.results.apply(res.trainer.values[:first]).forecast(1)
@@ -53,3 +54,19 @@ def test_series_can_be_passed_in():
     res = experiment.run(config.PRESETS["tiny"], series=series, arima=False)
     assert len(res.trainer.values) == 150
     assert baselines is not None
+
+
+@pytest.mark.parametrize("name", ["tiny", "default"])
+def test_train_and_the_arena_give_the_same_arima_and_the_same_scores(name):
+    """One evaluation path: the same series and split give the same ARIMA order and scores on both pages."""
+    cfg = config.PRESETS[name].replace(train={"epochs": 2}, model={"cell": "gru"})
+    series = data.load(cfg.data.name, **cfg.data.kwargs())
+    res = experiment.run(cfg, series)
+    ring = arena.run_arena(series, cfg, arena.ArenaSpec(("naive", "seasonal_naive", "arima")))
+    assert ring.arima["arima"].order == res.arima_order
+    np.testing.assert_array_equal(ring.origins, res.origins)
+    for model in ("naive", "seasonal_naive", "arima"):
+        assert (model in ring.metrics) == (model in res.metrics), model
+        if model in res.metrics:
+            np.testing.assert_allclose(ring.forecasts[model], res.predictions[model], rtol=1e-9)
+            assert ring.metrics[model] == pytest.approx(res.metrics[model], rel=1e-9)

@@ -12,9 +12,9 @@ import pytest
 import torch
 
 from rnn_core import config, data, experiment, export
+from rnn_core.data.series import Series
 from rnn_core.errors import DataError
-from rnn_core.series import Series
-from rnn_core.train import Trainer
+from rnn_core.training.trainer import Trainer
 
 TINY = config.PRESETS["tiny"]
 
@@ -102,7 +102,7 @@ def test_config_dicts_round_trip_for_every_preset():
 
 def test_a_network_that_is_not_what_its_config_builds_is_not_exported():
     other = TINY.replace(model={"hidden_size": 4})
-    from rnn_core.models import build_model
+    from rnn_core.networks.models import build_model
 
     model = build_model(other.model, "next", 8, 1)
     tr = Trainer(TINY, _series(), model=model)

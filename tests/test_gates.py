@@ -1,4 +1,4 @@
-"""rnn_core.gates: recorded gates are the real ones, parameter counts are torch's, speed is measured."""
+"""rnn_core.labs.gates: recorded gates are the real ones, parameter counts are torch's, speed is measured."""
 
 import math
 
@@ -6,8 +6,12 @@ import numpy as np
 import pytest
 import torch
 
-from rnn_core import config, data, diagnostics, gates, models, windows
+from rnn_core import config, data
+from rnn_core.data import windows
 from rnn_core.errors import ConfigError
+from rnn_core.labs import gates
+from rnn_core.networks import models
+from rnn_core.training import diagnostics
 
 SINE = config.DataConfig("sine")
 
@@ -110,7 +114,7 @@ def test_means_are_diagnostics_gate_summary(sine):
     run = gates.train_and_record(cfg, sine)
     tr_model_means = run.means
     # the same seed and config retrain to the same network, so the summary can be recomputed
-    from rnn_core.train import Trainer
+    from rnn_core.training.trainer import Trainer
 
     tr = Trainer(cfg, sine.values)
     tr.run()
@@ -171,7 +175,7 @@ def test_measure_speed_times_each_cell_with_the_trainer(sine, fused):
 
 def test_measure_speed_trains_each_cell_like_a_plain_trainer(sine):
     """Same windows, seed and settings as a Trainer on its own: the validation losses agree."""
-    from rnn_core.train import Trainer
+    from rnn_core.training.trainer import Trainer
 
     rows = gates.measure_speed(_cfg("rnn"), sine, cells=("lstm",), epochs=2)
     cfg = _cfg("lstm", epochs=2)

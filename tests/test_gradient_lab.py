@@ -8,17 +8,20 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rnn_core import config, data, gradient_lab, memory_task
+from rnn_core import config, data
 from rnn_core.errors import ConfigError
-from rnn_core.train import Trainer
+from rnn_core.networks import models
+from rnn_core.labs import gradients as gradient_lab
+from rnn_core.labs import memory as memory_task
+from rnn_core.training.trainer import Trainer
 
 
 def _task_trainer(lag=19, n_train=64, keep_bias=0.0, **model):
     task = memory_task.recall_task(lag, n_train=n_train, n_val=16, n_test=16)
     clip = model.pop("clip", 1.0)
-    cfg = memory_task.task_config(lag, **{"hidden_size": 16, **model})
+    cfg = memory_task.task_config(lag, **{"hidden_size": 16, "keep_bias": keep_bias, **model})
     cfg = cfg.replace(train={"epochs": 4, "grad_every": 1, "clip": clip})
-    return gradient_lab.make_trainer(cfg, task.values, task.prepared, keep_bias)
+    return Trainer(cfg, task.values, prepared=task.prepared)
 
 
 @pytest.mark.parametrize("norms, kind", [
@@ -103,23 +106,27 @@ def test_profile_so_far_shows_the_untrained_model_then_the_recorded_ones():
 @pytest.mark.parametrize("cell, block", [("lstm", 1), ("gru", 1)])
 def test_keep_bias_opens_only_the_keep_gate(cell, block):
     cfg = memory_task.task_config(4, cell=cell, hidden_size=6)
-    plain, kept = gradient_lab.build_model(cfg), gradient_lab.build_model(cfg, keep_bias=3.0)
+    build = lambda c: (torch.manual_seed(0), models.build_model(c.model, "next", 5, 1))[1]  # noqa: E731
+    plain, kept = build(cfg), build(cfg.replace(model={"keep_bias": 3.0}))
     diff = (kept.cells[0].bias_hh - plain.cells[0].bias_hh).detach().numpy()
     expected = np.zeros_like(diff)
     expected[block * 6:(block + 1) * 6] = 3.0
     np.testing.assert_allclose(diff, expected, atol=1e-6)
     assert torch.equal(kept.cells[0].weight_hh, plain.cells[0].weight_hh)
     with pytest.raises(ConfigError, match="keep-gate"):
-        gradient_lab.build_model(cfg, keep_bias=float("nan"))
+        config.validate(cfg.replace(model={"keep_bias": float("nan")}))
 
 
-def test_keep_bias_zero_gives_the_plain_trainers_weights_and_rnn_ignores_it():
-    cfg = config.PRESETS["tiny"]
+def test_keep_bias_is_a_setting_only_gated_cells_use():
+    assert "keep_bias" in config.model_settings("lstm") and "keep_bias" not in config.model_settings("rnn")
+    cfg = config.PRESETS["tiny"].replace(model={"cell": "rnn", "keep_bias": 2.0})
+    assert config.only_what_matters(cfg) == cfg.replace(model={"keep_bias": 0.0})
+    gru = cfg.replace(model={"cell": "gru"})
+    assert config.only_what_matters(gru).model.keep_bias == 2.0
     series = data.load(cfg.data.name, **cfg.data.kwargs())
-    ours, theirs = gradient_lab.make_trainer(cfg, series, keep_bias=2.0), Trainer(cfg, series)
+    ours, theirs = Trainer(cfg, series), Trainer(cfg.replace(model={"keep_bias": 0.0}), series)
     for a, b in zip(ours.model.parameters(), theirs.model.parameters(), strict=True):
-        assert torch.equal(a, b)
-    assert ours.keep_bias == 2.0
+        assert torch.equal(a, b), "the vanilla cell ignores it"
 
 
 def _group(together, stop_when=None):

@@ -8,9 +8,11 @@ import numpy as np
 import pytest
 import torch
 
-from rnn_core import cells, data, layer_lab
+from rnn_core import data
 from rnn_core.config import PRESETS, DataConfig
 from rnn_core.errors import ConfigError, DataError
+from rnn_core.labs import layer as layer_lab
+from rnn_core.networks import cells
 
 
 @pytest.fixture(scope="module")
@@ -89,8 +91,8 @@ def test_same_seed_same_numbers_other_seed_other_numbers():
 
 
 def test_mlp_has_nothing_to_unroll():
-    from rnn_core import models
     from rnn_core.config import ModelConfig
+    from rnn_core.networks import models
 
     mlp = models.build_model(ModelConfig(cell="mlp", hidden_size=3), "next", 4, 1)
     with pytest.raises(ConfigError, match="no hidden state"):
@@ -183,8 +185,8 @@ def test_compare_trains_both_and_only_the_rnn_takes_a_short_window(sine):
 
 
 def test_predict_window_rnn_takes_any_length_mlp_raises():
-    from rnn_core import models
     from rnn_core.config import ModelConfig
+    from rnn_core.networks import models
 
     torch.manual_seed(0)
     rnn = models.build_model(ModelConfig(cell="rnn", hidden_size=4), "next", 6, 1)

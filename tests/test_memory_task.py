@@ -5,9 +5,9 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from rnn_core import memory_task as mt
 from rnn_core.errors import ConfigError, DataError
-from rnn_core.train import Trainer
+from rnn_core.labs import memory as mt
+from rnn_core.training.trainer import Trainer
 
 
 @pytest.mark.parametrize("lag, lookback", [(0, None), (3, None), (3, 10), (7, 8)])

@@ -3,9 +3,9 @@
 import pytest
 import torch
 
-from rnn_core import models
 from rnn_core.config import ModelConfig
 from rnn_core.errors import ConfigError, DataError
+from rnn_core.networks import models
 
 F = torch.nn.functional
 

@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 import torch
 
-from rnn_core import config, data, metrics, multistep, windows
+from rnn_core import config, data
+from rnn_core.data import windows
 from rnn_core.errors import ConfigError, DataError
+from rnn_core.forecasting import metrics, multistep
 
 CFG = config.PRESETS["tiny"]
 SERIES = data.load("sine", n=200, period=20)

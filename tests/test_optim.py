@@ -1,4 +1,4 @@
-"""rnn_core.optim: torch.optim's Adam and SGD arithmetic, without importing torch's compiler."""
+"""rnn_core.networks.optim: torch.optim's Adam and SGD arithmetic, without importing torch's compiler."""
 
 import subprocess
 import sys
@@ -6,7 +6,7 @@ import sys
 import pytest
 import torch
 
-from rnn_core import optim
+from rnn_core.networks import optim
 
 
 def _train(make, steps=25, lr_change_at=None):
@@ -55,7 +55,7 @@ def test_training_never_imports_the_compiler():
     code = (
         "import sys\n"
         "from rnn_core import config, data\n"
-        "from rnn_core.train import Trainer\n"
+        "from rnn_core.training.trainer import Trainer\n"
         "optimizers = []\n"
         "for name in ('default', 'diverging_lr'):  # Adam, then plain SGD\n"
         "    cfg = config.PRESETS[name]\n"

@@ -52,7 +52,8 @@ def installed(tmp_path_factory):
 def test_an_installed_rnn_core_runs_from_any_folder_with_its_data(installed, tmp_path):
     code = (
         "import rnn_core\n"
-        "from rnn_core import config, experiment, memory_task, questions, text\n"
+        "from rnn_core import config, experiment, questions\n"
+        "from rnn_core.labs import memory as memory_task, text\n"
         "res = experiment.run(config.PRESETS['tiny'])\n"
         "print(rnn_core.__file__)\n"
         "print(sorted(res.metrics))\n"

@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from rnn_core import arena, config, data
-from rnn_core.train import Trainer
+from rnn_core import config, data
+from rnn_core.forecasting import arena
+from rnn_core.training.trainer import Trainer
 from tests.apptest_helpers import chart, plotly_array, run_page
 
 PAGE = "7_Forecast_arena.py"

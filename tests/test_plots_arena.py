@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rnn_core import arena, arena_arima
+from rnn_core.forecasting import arena, arima
 from rnn_core.plots import arena as plots
 
 
@@ -61,7 +61,7 @@ def test_rolling_figure_is_a_box_per_model_with_every_fold():
 
 
 def test_residual_acf_figure_marks_lags_outside_the_band():
-    check = arena_arima.ResidualCheck(acf=np.array([1.0, 0.5, 0.01, -0.3]), band=0.2, lags=3, lb_stat=1.0,
+    check = arima.ResidualCheck(acf=np.array([1.0, 0.5, 0.01, -0.3]), band=0.2, lags=3, lb_stat=1.0,
                                 lb_pvalue=0.01, white=False, verdict="")
     fig = plots.residual_acf_figure(check)
     bars = fig.data[0]

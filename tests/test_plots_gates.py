@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from rnn_core import cells
 from rnn_core.errors import ConfigError
-from rnn_core.gates import GATE_LABELS, SpeedRow
+from rnn_core.labs.gates import GATE_LABELS, SpeedRow
+from rnn_core.networks import cells
 from rnn_core.plots import cell_diagrams
 from rnn_core.plots import gates as plots
 

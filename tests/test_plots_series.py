@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rnn_core import windows
+from rnn_core.data import windows
 from rnn_core.plots import series as plots
 
 

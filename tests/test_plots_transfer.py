@@ -4,8 +4,8 @@ clouds capped in size, and the similarity bars saying what is missing before the
 import numpy as np
 import plotly.graph_objects as go
 
+from rnn_core.labs.transfer.probe import HiddenComparison
 from rnn_core.plots import transfer as plots
-from rnn_core.transfer_probe import HiddenComparison
 
 CURVES = {arm: (np.arange(6), np.linspace(1.0, 0.1, 6) * (k + 1)) for k, arm in
           enumerate(("scratch", "transfer", "finetune"))}

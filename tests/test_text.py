@@ -8,8 +8,8 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rnn_core import text, text_writing
 from rnn_core.errors import ConfigError, DataError
+from rnn_core.labs import text, text_writing
 
 REPEATED = "hello world, " * 40  # 520 characters, 9 distinct
 
@@ -109,7 +109,7 @@ def test_loss_on_a_repeated_string_drops_far_below_the_uniform_baseline():
     assert text.perplexity(last.val_loss) < 1.3
     assert tr.accuracy() > 0.9
     # the greedy continuation of "hello" is the text itself
-    assert tr.samples([0.0], prompt="hello", length=13)[0] == " world, hello"
+    assert text_writing.samples(tr.model, tr.vocab, [0.0], prompt="hello", length=13)[0] == " world, hello"
 
 
 def test_one_hot_and_vanilla_models_learn_too():

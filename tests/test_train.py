@@ -7,7 +7,7 @@ import pytest
 
 from rnn_core import config, data
 from rnn_core.errors import ConfigError, DataError
-from rnn_core.train import Trainer
+from rnn_core.training.trainer import Trainer
 
 TINY = config.PRESETS["tiny"]
 
@@ -44,13 +44,12 @@ def test_run_never_passes_the_configured_epochs(sine):
     assert tr.status == "ready"
     tr.run(max_epochs=100)
     assert tr.epoch == TINY.train.epochs and tr.status == "done"
-    assert tr.run(max_epochs=1) == [] and tr.epoch == TINY.train.epochs
+    assert tr.run(max_epochs=1) == 0 and tr.epoch == TINY.train.epochs
 
 
 def test_budget_runs_at_least_one_epoch_and_returns(sine):
     tr = Trainer(TINY.replace(train={"epochs": 500}), sine)
-    new = tr.run(budget_s=0.0)
-    assert len(new) == 1 and tr.status == "paused"
+    assert tr.run(budget_s=0.0) == 1 and tr.status == "paused"
     tr.step()
     assert tr.epoch == 2
 
@@ -77,7 +76,7 @@ def test_divergence_stops_without_exception_and_keeps_finite_weights(sine):
     assert "diverged" in tr.message
     assert all(np.isfinite(p.detach().numpy()).all() for p in tr.model.parameters())
     assert np.isfinite(tr.predict("val")).all()
-    assert tr.run() == []
+    assert tr.run() == 0
 
 
 def test_early_stopping_restores_the_best_weights(sine):
@@ -153,3 +152,28 @@ def test_series_length_limit():
 def test_lookback_longer_than_the_data_is_a_data_error(sine):
     with pytest.raises(DataError):
         Trainer(TINY.replace(window={"lookback": 190}), sine)
+
+
+def test_every_live_run_follows_the_protocol(sine):
+    """ui.live drives all of them alike: the Trainer, groups, sweeps, the transfer race and the text model."""
+    from rnn_core.labs import gradients, memory, text
+    from rnn_core.labs.transfer import race, setup
+    from rnn_core.training.live import LiveRun
+
+    tcfg = setup.TransferConfig(pretrain_epochs=1, n_train=16).replace(model={"hidden_size": 4}, train={"epochs": 2})
+    pretrained = setup.pretrain(tcfg, max_windows=100)
+    group = gradients.TrainerGroup({"a": Trainer(TINY, sine), "b": Trainer(TINY, sine)}, TINY)
+    runs = {
+        "trainer": Trainer(TINY, sine),
+        "group": group,
+        "sweep": memory.LagSweep(memory.SweepPreset(("rnn",), (2,), "test", hidden_size=4, epochs=2, n_train=32), "t"),
+        "race": race.TransferRace(tcfg, sine, pretrained),
+        "sizes": race.SizeSweep(tcfg, sine, pretrained, sizes=(8,)),
+        "text": text.CharTrainer(text.text_config(epochs=2, hidden_size=8), "hello world, " * 40),
+    }
+    for name, live in runs.items():
+        assert isinstance(live, LiveRun), name
+        assert live.step() == 1 and not live.finished and live.status == "paused", name
+        done = live.run()
+        assert isinstance(done, int) and done >= 1 and live.finished and live.run() == 0, name
+        assert live.status in ("done", "stopped_early"), name

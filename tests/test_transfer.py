@@ -6,12 +6,14 @@ import numpy as np
 import pytest
 import torch
 
-from rnn_core import data, transfer, windows
-from rnn_core import transfer_compare as tc
-from rnn_core import transfer_probe as probe
+from rnn_core import data
 from rnn_core.config import DataConfig
+from rnn_core.data import windows
 from rnn_core.errors import ConfigError
-from rnn_core.train import Trainer
+from rnn_core.labs.transfer import probe
+from rnn_core.labs.transfer import race as tc
+from rnn_core.labs.transfer import setup as transfer
+from rnn_core.training.trainer import Trainer
 
 TCFG = transfer.TransferConfig(source="sines", pretrain_epochs=1, n_train=24, plan=("freeze", "keep"),
                                new_head=True).replace(model={"hidden_size": 8}, train={"epochs": 3})

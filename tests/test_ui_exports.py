@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from rnn_core import config, data, export
-from rnn_core.train import Trainer
+from rnn_core.training.trainer import Trainer
 from tests.apptest_helpers import ROOT, run_page
 
 APP = str(ROOT / "tests" / "apps" / "exports_app.py")

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from rnn_core import windows as W
 from rnn_core.config import MAX_LOOKBACK, WindowConfig
+from rnn_core.data import windows as W
 from rnn_core.errors import ConfigError, DataError
 
 TEN = np.arange(10.0)
@@ -263,8 +263,8 @@ def test_prepare_on_a_bundled_dataset():
 
 def test_windows_too_large_for_memory_are_refused():
     from rnn_core.config import WindowConfig
+    from rnn_core.data.windows import prepare
     from rnn_core.errors import ConfigError
-    from rnn_core.windows import prepare
 
     big = np.sin(np.arange(200_000) / 10.0)
     with pytest.raises(ConfigError, match="more than"):

@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from rnn_core import arena, arena_arima, config, multistep
+from rnn_core import config
 from rnn_core.config import ExperimentConfig, ModelConfig, TrainConfig, WindowConfig
 from rnn_core.errors import ConfigError
+from rnn_core.forecasting import arena, arima, multistep
 from ui import classroom, live, train_controls
 
 BIND = train_controls.BIND
@@ -29,7 +30,7 @@ ORDER_SEARCH, ORDER_MINE = "AIC search", "my order"
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _arima(values: np.ndarray, a: int, origins: np.ndarray, horizon: int, order, period, max_p: int, max_q: int):
-    return arena.arima_part(values, a, origins, horizon, order, period, max_p, max_q)
+    return arima.arima_part(values, a, origins, horizon, order, period, max_p, max_q)
 
 
 @st.cache_data(max_entries=48, show_spinner=False)
@@ -135,9 +136,9 @@ def settings(data_cfg: config.DataConfig, series) -> tuple[ExperimentConfig, are
 def _seasonal_note(period, series) -> str:
     if not period:
         return "Seasonal ARIMA needs a known season length; this series has none."
-    if period > arena_arima.SEASONAL_MAX_PERIOD:
+    if period > arima.SEASONAL_MAX_PERIOD:
         return f"A season of {period} steps is too long for seasonal ARIMA here."
-    secs = arena.seasonal_seconds(int(len(series) * 0.7), period)
+    secs = arima.seasonal_seconds(int(len(series) * 0.7), period)
     return f"⏱️ Seasonal ARIMA (season {period}): about {secs:.0f} s the first time, then cached."
 
 

@@ -15,7 +15,7 @@ import streamlit as st
 from rnn_core import export
 from rnn_core.config import CELL_LABELS, MODE_LABELS
 from rnn_core.errors import PlaygroundError
-from rnn_core.train import Trainer
+from rnn_core.training.trainer import Trainer
 from ui.setup import show_error
 
 PART_LABELS = {"test": "test", "val": "validation", "train": "training"}
@@ -100,7 +100,7 @@ def export_panel(trainer: Trainer, result=None) -> None:
 
     Parameters
     ----------
-    trainer : rnn_core.train.Trainer
+    trainer : rnn_core.training.trainer.Trainer
         The session's trainer (trained at least one epoch for predictions and weights).
     result : rnn_core.experiment.ExperimentResult, optional
         Its scores against the baselines: adds the scores CSV and the baselines' forecasts.

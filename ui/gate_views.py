@@ -1,7 +1,7 @@
 """Streamlit helpers of the "Inside LSTM and GRU" page: cached training, measured speed kept in
 the session, tables, what each gate does, and the page's Explore prompts.
 
-Training results are plain arrays (``rnn_core.gates.GateRun``), cached on the config (a frozen
+Training results are plain arrays (``rnn_core.labs.gates.GateRun``), cached on the config (a frozen
 dataclass that names the data); the series is passed as ``_series`` so it is not hashed.
 Speed is measured again in each session, on demand: a timing belongs to the moment it was taken.
 """
@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from rnn_core import gates
+from rnn_core.labs import gates
 from rnn_core.plots.gates import CELL_NAMES
 from ui.setup import explore_box
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rnn_core import config, gradient_lab, memory_task
+from rnn_core import config
 from rnn_core.config import CELL_LABELS
+from rnn_core.labs import gradients as gradient_lab
+from rnn_core.labs import memory as memory_task
+from rnn_core.training.trainer import Trainer
 from ui import live
 from ui.setup import choices_help, explore_box
 
@@ -35,7 +38,7 @@ def cached_sweep(name: str):
 
 
 def settings(data_cfg) -> tuple[config.ExperimentConfig, float]:
-    """Draw the model controls (in the current container); return (validated config, keep-gate bias)."""
+    """Draw the model controls (in the current container); return the validated config."""
     task = st.radio("Train on", tuple(TASKS), key="grad_task", help=choices_help(TASKS), horizontal=True, **BIND)
     lookback = st.slider("lookback (sequence length)", 2, 300, 30, key="grad_lookback", **BIND,
                          help="On the memory task the answer is the first of these values.")
@@ -62,9 +65,10 @@ def settings(data_cfg) -> tuple[config.ExperimentConfig, float]:
         data=data_cfg,
         window=config.WindowConfig(lookback=int(lookback), scaler="none" if task == "memory" else "standard"),
         model=config.ModelConfig(cell=cell, hidden_size=32, activation=activation, alpha=float(alpha), skip=int(skip),
-                                 layer_norm=bool(layer_norm), init=init, radius=float(radius) or None),
+                                 layer_norm=bool(layer_norm), init=init, radius=float(radius) or None,
+                                 keep_bias=float(keep_bias)),
         train=config.TrainConfig(clip=float(clip) or None, **PAGE_TRAIN))
-    return config.validate(cfg), float(keep_bias)
+    return config.validate(cfg)
 
 
 def _windows(cfg, series):
@@ -91,24 +95,23 @@ def ensure(slot: str, cfg, series, make, identity):
     return tr, tr.epoch > 0 and (not live.same_run(tr.cfg, cfg) or tr.identity != identity)
 
 
-def model_trainer(cfg, series, keep_bias: float):
+def model_trainer(cfg, series):
     values, prepared = _windows(cfg, series)
-    keep_bias = keep_bias if cfg.model.cell in gradient_lab.KEEP_GATES else 0.0  # the others ignore it
-    return ensure("grad_lab", cfg, values,
-                  lambda c, s: gradient_lab.make_trainer(c, s, prepared, keep_bias), keep_bias)
+    cfg = config.only_what_matters(cfg)  # e.g. the keep-gate bias only for LSTM and GRU
+    return ensure("grad_lab", cfg, values, lambda c, s: Trainer(c, s, prepared=prepared), ())
 
 
-def race(cfg, series, cells: tuple, keep_bias: float):
+def race(cfg, series, cells: tuple):
     """Every cell in ``cells`` on the same windows, seed and settings, one epoch each in turn."""
     values, prepared = _windows(cfg, series)
     cfg = cfg.replace(model={"cell": cells[0]})  # the race does not depend on the model section's own cell
 
     def make(c, s):
-        members = {cell: gradient_lab.make_trainer(c.replace(model={"cell": cell}), s, prepared, keep_bias)
+        members = {cell: Trainer(config.only_what_matters(c.replace(model={"cell": cell})), s, prepared=prepared)
                    for cell in cells}
         return gradient_lab.TrainerGroup(members, c, together=True)
 
-    return ensure("grad_race", cfg, values, make, (cells, keep_bias))
+    return ensure("grad_race", cfg, values, make, cells)
 
 
 def sweep(name: str):

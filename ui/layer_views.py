@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from rnn_core import layer_lab
 from rnn_core.config import CELL_LABELS
 from rnn_core.errors import DataError
+from rnn_core.labs import layer as layer_lab
 from ui.setup import explore_box
 
 BIND = {"bind": "query-params", "persist_state": "session"}

@@ -22,7 +22,7 @@ from collections import deque
 import streamlit as st
 
 from rnn_core.errors import PlaygroundError
-from rnn_core.train import Trainer
+from rnn_core.training.trainer import Trainer
 from ui import classroom
 
 BUDGET_S = 0.45  # training time per tick: about two redraws a second; drawing (server and browser) costs the rest

@@ -7,7 +7,7 @@ import streamlit as st
 
 from rnn_core import experiment
 from rnn_core.config import CELL_LABELS
-from rnn_core.train import Trainer
+from rnn_core.training.trainer import Trainer
 
 LEADERBOARD = "leaderboard"
 

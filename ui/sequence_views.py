@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from rnn_core import baselines, metrics, windows
 from rnn_core.config import WindowConfig
+from rnn_core.data import stats, windows
+from rnn_core.forecasting import baselines, metrics
 from ui.setup import explore_box
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -51,22 +52,22 @@ def forecasts(values: np.ndarray, today: int, period: int | None, methods: tuple
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def differenced(values: np.ndarray, lag: int) -> np.ndarray:
-    return baselines.difference(values, 1, lag)
+    return stats.difference(values, 1, lag)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def adf(values: np.ndarray):
-    return baselines.adf_test(values)
+    return stats.adf_test(values)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def stl(values: np.ndarray, period: int) -> pd.DataFrame:
-    return baselines.stl_decompose(values, period)
+    return stats.stl_decompose(values, period)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def acf_pacf(values: np.ndarray, nlags: int):
-    return baselines.acf_pacf(values, nlags)
+    return stats.acf_pacf(values, nlags)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

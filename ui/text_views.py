@@ -10,8 +10,8 @@ import time
 
 import streamlit as st
 
-from rnn_core import text
 from rnn_core.config import CELL_LABELS, MAX_EPOCHS
+from rnn_core.labs import text, text_writing
 from ui.setup import choices_help
 
 SLOT = "char_lm"  # this page's live-training slot
@@ -82,7 +82,7 @@ def current_samples(tr, temps: list[float], prompt: str, length: int, running: b
     now = time.monotonic()
     stale = kept is not None and kept["epoch"] != tr.epoch and (not running or now - kept["at"] >= SAMPLE_EVERY_S)
     if kept is None or kept["trainer"] is not tr or kept["key"] != key or stale:
-        texts = tr.samples(temps, prompt, length, seed=tr.cfg.train.seed + tr.epoch)
+        texts = text_writing.samples(tr.model, tr.vocab, temps, prompt, length, seed=tr.cfg.train.seed + tr.epoch)
         kept = {"trainer": tr, "key": key, "epoch": tr.epoch, "at": now, "texts": texts}
         st.session_state[f"{SLOT}_samples"] = kept
     return kept["texts"]

@@ -23,7 +23,7 @@ def _flat(cfg: ExperimentConfig) -> dict:
         "mode": w.mode, "lookback": w.lookback, "horizon": w.horizon, "scaler": w.scaler,
         "cell": m.cell, "hidden_size": m.hidden_size, "num_layers": m.num_layers,
         "activation": m.activation, "alpha": float(m.alpha), "skip": m.skip, "layer_norm": m.layer_norm,
-        "h0": m.h0, "init": m.init, "radius": float(m.radius or 0.0),
+        "h0": m.h0, "init": m.init, "radius": float(m.radius or 0.0), "keep_bias": float(m.keep_bias),
         "optimizer": t.optimizer, "lr": float(t.lr), "batch_size": t.batch_size, "epochs": t.epochs,
         "clip": float(t.clip or 0.0), "patience": int(t.patience or 0), "seed": t.seed,
     }
@@ -79,13 +79,20 @@ def settings(data_cfg: config.DataConfig) -> ExperimentConfig:
                             help=choices_help(config.CELL_LABELS), **BIND)
         hidden_size = st.slider("hidden_size", 1, config.MAX_HIDDEN_SIZE, d["hidden_size"], key="hidden_size", **BIND)
         num_layers = st.slider("num_layers", 1, config.MAX_NUM_LAYERS, d["num_layers"], key="num_layers", **BIND)
-        activation = d["activation"]
-        if cell in ("rnn", "leaky", "skip", "mlp"):
+        uses = config.model_settings(cell)  # only the settings this cell has are drawn
+        activation, alpha, skip, keep_bias = d["activation"], d["alpha"], d["skip"], d["keep_bias"]
+        if "activation" in uses:
             activation = st.radio("Activation", config.ACTIVATIONS, key="activation", horizontal=True, **BIND)
-        alpha = st.slider("Leaky α", 0.0, 0.95, d["alpha"], 0.05, key="alpha", **BIND) if cell == "leaky" else d["alpha"]
-        skip = st.slider("Skip length k", 2, 24, d["skip"], key="skip", **BIND) if cell == "skip" else d["skip"]
+        if "alpha" in uses:
+            alpha = st.slider("Leaky α", 0.0, 0.95, d["alpha"], 0.05, key="alpha", **BIND)
+        if "skip" in uses:
+            skip = st.slider("Skip length k", 2, 24, d["skip"], key="skip", **BIND)
+        if "keep_bias" in uses:
+            keep_bias = st.slider("Keep-gate bias", 0.0, 5.0, d["keep_bias"], 0.5, key="keep_bias", **BIND,
+                                  help="Added at the start to the bias of the gate that keeps the old state "
+                                       "(LSTM f, GRU z). 0 is PyTorch's default, 1 Keras' for the LSTM.")
         layer_norm, h0, init, radius = d["layer_norm"], d["h0"], d["init"], d["radius"]
-        if cell != "mlp":
+        if "layer_norm" in uses:
             layer_norm = st.toggle("Layer normalisation", d["layer_norm"], key="layer_norm", **BIND)
             h0 = st.radio("Initial state h₀", config.H0_CHOICES, key="h0", horizontal=True, **BIND)
             init = st.selectbox("Recurrent initialisation", config.INITS, key="init", **BIND)
@@ -108,9 +115,10 @@ def settings(data_cfg: config.DataConfig) -> ExperimentConfig:
         window=config.WindowConfig(lookback=int(lookback), horizon=int(horizon), mode=mode, scaler=scaler),
         model=config.ModelConfig(cell=cell, hidden_size=int(hidden_size), num_layers=int(num_layers),
                                  activation=activation, alpha=float(alpha), skip=int(skip),
-                                 layer_norm=bool(layer_norm), h0=h0, init=init, radius=float(radius) or None),
+                                 layer_norm=bool(layer_norm), h0=h0, init=init, radius=float(radius) or None,
+                                 keep_bias=float(keep_bias)),
         train=config.TrainConfig(epochs=int(epochs), batch_size=int(batch_size), lr=float(lr),
                                  optimizer=optimizer, clip=float(clip) or None,
                                  patience=int(patience) or None, seed=int(seed)),
     )
-    return config.validate(cfg)
+    return config.validate(config.only_what_matters(cfg))

@@ -12,9 +12,10 @@ import copy
 import pandas as pd
 import streamlit as st
 
-from rnn_core import config, transfer
-from rnn_core import transfer_compare as compare
-from rnn_core import transfer_probe as probe
+from rnn_core import config
+from rnn_core.labs.transfer import probe
+from rnn_core.labs.transfer import race as compare
+from rnn_core.labs.transfer import setup as transfer
 from rnn_core.plots import transfer as plots
 from ui import live
 

@@ -1,6 +1,6 @@
 """Figures of the forecast arena: forecasts over the test part, error by horizon, folds, residuals.
 
-Builders take the arrays of an :class:`rnn_core.arena.ArenaResult` (or the plain dicts and
+Builders take the arrays of an :class:`rnn_core.forecasting.arena.ArenaResult` (or the plain dicts and
 frames it holds) and return a ``go.Figure``; nothing here knows about Streamlit.
 """
 
@@ -41,7 +41,7 @@ def forecast_figure(x, values, result, step: int = 1, labels: dict | None = None
     ----------
     x, values : array-like (n,)
         Time and the whole series.
-    result : rnn_core.arena.ArenaResult
+    result : rnn_core.forecasting.arena.ArenaResult
         Its ``origins`` (N,), ``forecasts`` name -> (N, horizon), ``lower``/``upper`` for ARIMA.
     step : int
         Which forecast step to draw, 1..horizon: the value forecast ``step`` steps before its time.
@@ -99,7 +99,7 @@ def horizon_figure(errors: dict, labels: dict | None = None, title: str = "Error
 def rolling_figure(table, metric: str = "mae", height: int = 360) -> go.Figure:
     """The spread of each model's error over the rolling-origin folds: a box with every fold as a dot.
 
-    ``table``: :func:`rnn_core.arena.rolling_origin`'s frame (fold, start, model, label, mae, rmse, mase).
+    ``table``: :func:`rnn_core.forecasting.arena.rolling_origin`'s frame (fold, start, model, label, mae, rmse, mase).
     """
     fig = go.Figure()
     for name, rows in table.groupby("model", sort=False):
@@ -112,7 +112,7 @@ def rolling_figure(table, metric: str = "mae", height: int = 360) -> go.Figure:
 
 
 def residual_acf_figure(check, title: str = "Autocorrelation of ARIMA's residuals", height: int = 300) -> go.Figure:
-    """Bars of the residuals' ACF at lags 1.. with the ~95% band; ``check`` is an ``arena_arima.ResidualCheck``."""
+    """Bars of the residuals' ACF at lags 1.. with the ~95% band; ``check`` is an ``arima.ResidualCheck``."""
     acf = np.asarray(check.acf)[1:]
     lags = np.arange(1, len(acf) + 1)
     colors = np.where(np.abs(acf) > check.band, "#dc2626", "#64748b")

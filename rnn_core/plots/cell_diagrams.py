@@ -1,6 +1,6 @@
 """The LSTM and GRU cells drawn with plotly shapes: our own diagrams, labelled with the code's names.
 
-Each gate box carries the name :mod:`rnn_core.cells` gives it (LSTM ``f``, ``i``, ``g``, ``o``;
+Each gate box carries the name :mod:`rnn_core.networks.cells` gives it (LSTM ``f``, ``i``, ``g``, ``o``;
 GRU ``r``, ``z``, ``n``), the function it applies and what it is for; the GRU is drawn in
 PyTorch's form, the one the code runs: ``n = tanh(W_in x + b_in + r * (W_hn h + b_hn))`` and
 ``h' = (1 - z) * n + z * h``. After training, the page passes each gate's mean activation
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from rnn_core.gates import GATE_LABELS
+from rnn_core.labs.gates import GATE_LABELS
 
 COLORS = {"sigmoid": ("#fef3c7", "#d97706"), "tanh": ("#dbeafe", "#2563eb"), "linear": ("#f3f4f6", "#6b7280"),
           "wire": "#374151", "state": "#111827", "node": "#ffffff"}
@@ -96,7 +96,7 @@ def _finish(fig, title: str, height: int) -> go.Figure:
 
 
 def lstm_diagram(means: dict | None = None, height: int = 420) -> go.Figure:
-    """The LSTM cell of :class:`rnn_core.cells.LSTMCell`: c_t = f ⊙ c_{t-1} + i ⊙ g, h_t = o ⊙ tanh(c_t).
+    """The LSTM cell of :class:`rnn_core.networks.cells.LSTMCell`: c_t = f ⊙ c_{t-1} + i ⊙ g, h_t = o ⊙ tanh(c_t).
 
     Parameters
     ----------
@@ -150,7 +150,7 @@ def lstm_diagram(means: dict | None = None, height: int = 420) -> go.Figure:
 
 
 def gru_diagram(means: dict | None = None, height: int = 420) -> go.Figure:
-    """The GRU cell of :class:`rnn_core.cells.GRUCell`, in PyTorch's form.
+    """The GRU cell of :class:`rnn_core.networks.cells.GRUCell`, in PyTorch's form.
 
     n = tanh(W_in x + b_in + r ⊙ (W_hn h_{t-1} + b_hn)),  h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}.
 

@@ -12,7 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from rnn_core.gates import GATE_LABELS, STATE_LABELS
+from rnn_core.labs.gates import GATE_LABELS, STATE_LABELS
 
 GATE_SCALE = "Viridis"  # gates live in (0, 1): a sequential scale, the same for every gate
 STATE_SCALE = "RdBu"  # states are signed: a diverging scale centred on 0
@@ -42,7 +42,7 @@ def gate_heatmaps(cell: str, x, gates: dict, state, rows=None, target: float | N
     x : array (T,)
         The window's inputs in the series' units.
     gates : dict
-        Gate name (as in ``rnn_core.cells``) -> activations (T, H).
+        Gate name (as in ``rnn_core.networks.cells``) -> activations (T, H).
     state : array (T, H)
         The LSTM's cell state c_1..c_T, or the GRU's h_1..h_T.
     rows : list of str, optional
@@ -111,7 +111,7 @@ def speed_figure(rows, height: int = 320) -> go.Figure:
     """Measured ms/epoch per cell as bars, each labelled with its parameter count.
 
     ``rows``: objects with ``cell``, ``ms_per_epoch``, ``ms_each`` and ``parameters``
-    (``rnn_core.gates.SpeedRow``). Every timed epoch is a dot on its bar, so the spread shows.
+    (``rnn_core.labs.gates.SpeedRow``). Every timed epoch is a dot on its bar, so the spread shows.
     """
     fig = go.Figure()
     names = [CELL_NAMES[r.cell] for r in rows]

@@ -27,7 +27,7 @@ def _cell_label(cell: str) -> str:
 def grad_heatmap(epochs, matrix, height: int = 340) -> go.Figure:
     """log10 ||dL/dh_t||: one row per recorded epoch (newest on top), one column per time step.
 
-    ``epochs`` (E,) and ``matrix`` (E, T) as :func:`rnn_core.gradient_lab.grad_matrix` gives them.
+    ``epochs`` (E,) and ``matrix`` (E, T) as :func:`rnn_core.labs.gradients.grad_matrix` gives them.
     """
     matrix = np.asarray(matrix, dtype=float)
     rows = downsample(len(matrix))

@@ -2,7 +2,7 @@
 saturation against the activation curve, and the MLP-vs-RNN validation curves.
 
 Every builder takes plain arrays (or objects with the same fields as
-``rnn_core.layer_lab``'s results) and returns a ``go.Figure``; nothing here knows about
+``rnn_core.labs.layer``'s results) and returns a ``go.Figure``; nothing here knows about
 Streamlit or torch.
 """
 

@@ -1,6 +1,6 @@
 """Figures of a sequence and of the windows cut from it: past/future, trends, seasonality, windows.
 
-Every builder takes plain arrays (or the frames ``rnn_core.baselines`` returns) and returns a
+Every builder takes plain arrays (or the frames ``rnn_core.data.stats`` returns) and returns a
 ``go.Figure``; nothing here knows about Streamlit. Long series are thinned to at most
 ``MAX_POINTS`` drawn points per trace so a browser stays quick with 200,000-point uploads.
 """
@@ -128,7 +128,7 @@ def rolling_figure(x, values, window: int, title: str = "", y_label: str = "valu
 def stl_figure(x, parts: pd.DataFrame, title: str = "", height: int = 560) -> go.Figure:
     """STL decomposition: one panel each for observed, trend, seasonal and residual.
 
-    ``parts`` has the columns observed, trend, seasonal, resid (what ``baselines.stl_decompose`` returns).
+    ``parts`` has the columns observed, trend, seasonal, resid (what ``stats.stl_decompose`` returns).
     """
     names = ["observed", "trend", "seasonal", "resid"]
     fig = make_subplots(rows=4, cols=1, shared_xaxes=True, vertical_spacing=0.07,

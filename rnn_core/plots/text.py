@@ -8,8 +8,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from rnn_core.labs.text import printable
 from rnn_core.plots.training import COLORS, _layout, downsample
-from rnn_core.text import printable
 
 BASELINE = "#6b7280"
 

@@ -1,7 +1,7 @@
 """Figures of transfer learning: the race's learning curves, its test errors, the data-size sweep,
 and what the layers of the pretrained network do with source and target inputs.
 
-Builders take the plain results of :mod:`rnn_core.transfer_compare` (dicts and arrays) and
+Builders take the plain results of :mod:`rnn_core.labs.transfer.race` (dicts and arrays) and
 return ``go.Figure``; nothing here trains or knows about Streamlit.
 """
 
@@ -11,8 +11,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from rnn_core.labs.transfer.race import ARM_LABELS
 from rnn_core.plots.training import _layout, downsample
-from rnn_core.transfer_compare import ARM_LABELS
 
 COLORS = {"scratch": "#6b7280", "transfer": "#dc2626", "finetune": "#2563eb", "naive": "#111827",
           "source": "#94a3b8", "target": "#f97316", "random": "#cbd5e1"}

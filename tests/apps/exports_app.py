@@ -3,7 +3,7 @@
 import streamlit as st
 
 from rnn_core import config, data, experiment
-from rnn_core.train import Trainer
+from rnn_core.training.trainer import Trainer
 from ui.exports import export_panel
 
 st.set_page_config(layout="wide")  # as the Train page, whose right-hand column holds the panel

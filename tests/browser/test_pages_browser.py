@@ -76,7 +76,7 @@ def test_train_start_pause_resume(server, page):
 def _headless_rate(seconds: float) -> float:
     """Epochs per second of the same config trained directly (the figure the ratio target uses)."""
     from rnn_core import config, data
-    from rnn_core.train import Trainer
+    from rnn_core.training.trainer import Trainer
 
     cfg = config.PRESETS["default"]
     tr = Trainer(cfg.replace(train={"epochs": 400}), data.load(cfg.data.name, **cfg.data.kwargs()))

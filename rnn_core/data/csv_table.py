@@ -2,7 +2,7 @@
 
 The first half of reading an upload: size limit, binary files, encodings, the
 separator, a missing header, malformed rows; each ends in a DataError a student
-understands. What the cells mean (numbers, times) is :mod:`rnn_core.csv_reader`'s
+understands. What the cells mean (numbers, times) is :mod:`rnn_core.data.csv_reader`'s
 business, except :func:`to_numbers`, which also tells a header from a data row.
 
 Examples

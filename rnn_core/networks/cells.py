@@ -1,7 +1,7 @@
 r"""Recurrent cells written out step by step: each ``forward`` is the lecture's equation.
 
 A cell does one time step. It takes the input :math:`x_t` (B, I) and the previous state
-:math:`h_{t-1}` (B, H) and returns :math:`h_t`; :class:`rnn_core.models.SequenceModel`
+:math:`h_{t-1}` (B, H) and returns :math:`h_t`; :class:`rnn_core.networks.models.SequenceModel`
 loops it over the window. The ``equation`` class attribute is the same formula in LaTeX.
 
 Parameters use torch's names and layout, so a cell can be checked against torch's own:
@@ -23,7 +23,7 @@ latter after the reset gate is applied). The LSTM's cell state is not normalised
 Examples
 --------
 >>> import torch
->>> from rnn_core.cells import GRUCell
+>>> from rnn_core.networks.cells import GRUCell
 >>> ours = GRUCell.from_torch(torch.nn.GRUCell(1, 4))
 >>> ours(torch.zeros(2, 1), torch.zeros(2, 4)).shape
 torch.Size([2, 4])

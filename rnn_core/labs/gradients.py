@@ -1,13 +1,12 @@
 """Gradients through time, measured: the numbers behind the "Gradients through time" page.
 
-The per-time-step norms ||dL/dh_t|| come from :func:`rnn_core.diagnostics.hidden_grad_norms`
+The per-time-step norms ||dL/dh_t|| come from :func:`rnn_core.training.diagnostics.hidden_grad_norms`
 (the Trainer records them every ``cfg.train.grad_every`` epochs in ``grad_history``); this
 module adds what a page needs around them:
 
 - :func:`verdict`: is the gradient exploding, vanishing or steady going back in time?
 - :func:`grad_matrix`: ``grad_history`` as an epoch x time-step matrix (the heatmap).
 - :func:`record_applied_norms`: the norm of the gradient the optimizer really applies.
-- :func:`build_model` / :func:`make_trainer`: a model with an optional "keep" gate bias.
 - :class:`TrainerGroup`: several Trainers driven like one (side by side, or one after another).
 - :func:`diagnostics_overhead`: what the gradient probe adds to an epoch, measured.
 
@@ -29,15 +28,14 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from rnn_core import diagnostics, models
 from rnn_core.config import MAX_EPOCHS
 from rnn_core.errors import ConfigError
-from rnn_core.train import FINISHED, GRAD_PROBE_WINDOWS, Trainer
+from rnn_core.training import diagnostics
+from rnn_core.training.trainer import FINISHED, GRAD_PROBE_WINDOWS, Trainer
 
 EXPLODE_GROWTH = 1e2  # ||dL/dh_1|| a hundred times ||dL/dh_T|| or more: exploding
 VANISH_GROWTH = 1e-3  # a thousand times smaller or less: vanishing
 EXPLODE_NORM = 1e3  # a total gradient norm (before clipping) this large is exploding whatever its shape
-KEEP_GATES = {"lstm": 1, "gru": 1}  # W_hh block of the gate that keeps the old state: LSTM f, GRU z
 OVERHEAD_LIMIT = 0.10  # the gradient probe may add at most this share to the time of an epoch
 
 
@@ -62,7 +60,7 @@ def verdict(norms, total_norm: float = float("nan"), growth_limit: float = EXPLO
     Parameters
     ----------
     norms : array (T,)
-        As :func:`rnn_core.diagnostics.hidden_grad_norms` returns them.
+        As :func:`rnn_core.training.diagnostics.hidden_grad_norms` returns them.
     total_norm : float
         The epoch's total parameter-gradient norm before clipping (``EpochRecord.grad_norm``).
     growth_limit, vanish_limit, norm_limit : float
@@ -152,35 +150,6 @@ def record_applied_norms(trainer: Trainer):
 
 # ---------------------------------------------------------------- models and trainers
 
-def build_model(cfg, keep_bias: float = 0.0):
-    """``models.build_model`` for ``cfg``, seeded with ``cfg.train.seed``, plus ``keep_bias``.
-
-    ``keep_bias`` is added to the bias of the gate that keeps the old state (LSTM's forget
-    gate f, GRU's update gate z). 1.0 is Keras' default for the LSTM (its
-    ``unit_forget_bias``): the gate starts at σ(1) ≈ 0.73 instead of ≈ 0.5, so memory and
-    gradient fade far more slowly at first. Other cells ignore it.
-    """
-    if not (isinstance(keep_bias, (int, float)) and -10 <= keep_bias <= 10):
-        raise ConfigError(f"The keep-gate bias must be a number between -10 and 10 (got {keep_bias!r}).")
-    torch.manual_seed(cfg.train.seed)
-    model = models.build_model(cfg.model, cfg.window.mode, cfg.window.lookback, cfg.window.horizon)
-    block = KEEP_GATES.get(cfg.model.cell)
-    if keep_bias and block is not None:
-        with torch.no_grad():
-            for cell in model.cells:
-                H = cell.hidden_size
-                cell.bias_hh[block * H:(block + 1) * H] += keep_bias
-    return model
-
-
-def make_trainer(cfg, series, prepared=None, keep_bias: float = 0.0) -> Trainer:
-    """A Trainer on :func:`build_model`'s model (the same weights a plain Trainer makes when keep_bias=0).
-
-    The trainer carries ``keep_bias`` as an attribute, since the config does not hold it.
-    """
-    trainer = Trainer(cfg, series, model=build_model(cfg, keep_bias), prepared=prepared)
-    trainer.keep_bias = keep_bias
-    return trainer
 
 
 def profile_so_far(trainer: Trainer) -> list:
@@ -250,8 +219,8 @@ class TrainerGroup:
         if not tr.finished and self.stop_when is not None and self.stop_when(tr):
             self.stopped.add(label)
 
-    def run(self, max_epochs: int | None = None, budget_s: float | None = None) -> None:
-        """At most ``max_epochs`` rounds (together) or epochs (one by one), or until ``budget_s``."""
+    def run(self, max_epochs: int | None = None, budget_s: float | None = None) -> int:
+        """At most ``max_epochs`` rounds (together) or epochs (one by one), or until ``budget_s``; returns them."""
         start, rounds = time.perf_counter(), 0
         while self._active() and (max_epochs is None or rounds < max_epochs):
             for label in self._active() if self.together else self._active()[:1]:
@@ -262,9 +231,10 @@ class TrainerGroup:
         self.status = "paused" if self._active() else "done"
         if self.status == "done":
             self.message = "Every run has finished."
+        return rounds
 
-    def step(self) -> None:
-        self.run(max_epochs=1)
+    def step(self) -> int:
+        return self.run(max_epochs=1)
 
 
 # ---------------------------------------------------------------- what the probe costs
@@ -275,7 +245,7 @@ def _timed(fn) -> float:
     return time.perf_counter() - start
 
 
-def diagnostics_overhead(cfg, series, prepared=None, seconds: float = 1.0, keep_bias: float = 0.0) -> dict:
+def diagnostics_overhead(cfg, series, prepared=None, seconds: float = 1.0) -> dict:
     """Measure what recording ||dL/dh_t|| adds to an epoch, and the ``grad_every`` that keeps it small.
 
     Epochs are timed with the probe switched off, the probe alone (what the Trainer runs:
@@ -305,7 +275,7 @@ def diagnostics_overhead(cfg, series, prepared=None, seconds: float = 1.0, keep_
     """
     # the probe only runs in epoch 1 and epoch MAX: the timed epochs are probe-free
     quiet = cfg.replace(train={"epochs": MAX_EPOCHS, "grad_every": MAX_EPOCHS, "patience": None})
-    tr = make_trainer(quiet, series, prepared, keep_bias)
+    tr = Trainer(quiet, series, prepared=prepared)
     tr.run(max_epochs=2)  # warm-up, epoch 1's probe included
     X, Y = tr.prepared.train.X[-GRAD_PROBE_WINDOWS:], tr.prepared.train.Y[-GRAD_PROBE_WINDOWS:]
     epochs, probes = [], []

@@ -1,14 +1,16 @@
 """Looking inside a network: gradients through time, how far back it looks, saturation, gates.
 
-Every function takes a model from :func:`rnn_core.models.build_model` and windows shaped
-as :func:`rnn_core.windows.make_windows` gives them (numpy arrays or tensors), and leaves
+Every function takes a model from :func:`rnn_core.networks.models.build_model` and windows shaped
+as :func:`rnn_core.data.windows.make_windows` gives them (numpy arrays or tensors), and leaves
 the model as it found it: no parameter changes, no ``.grad`` left on parameters, the
 train/eval mode restored.
 
 Examples
 --------
 >>> import numpy as np
->>> from rnn_core import config, diagnostics, models
+>>> from rnn_core import config
+>>> from rnn_core.training import diagnostics
+>>> from rnn_core.networks import models
 >>> model = models.build_model(config.ModelConfig(cell="rnn", hidden_size=4), "next", 5, 1)
 >>> X, Y = np.zeros((3, 5, 1)), np.zeros((3, 1))
 >>> diagnostics.hidden_grad_norms(model, X, Y).shape
@@ -23,7 +25,7 @@ import numpy as np
 import torch
 
 from rnn_core.errors import ConfigError, DataError
-from rnn_core.models import MLPModel, check_window
+from rnn_core.networks.models import MLPModel, check_window
 
 F = torch.nn.functional
 LOSSES = {"mse": F.mse_loss, "mae": F.l1_loss}

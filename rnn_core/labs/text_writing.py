@@ -2,7 +2,7 @@
 
 Sampling: read the prompt, draw the next character from ``softmax(logits / temperature)``,
 feed it back in, repeat; several temperatures side by side in one batch. The model, the
-vocabulary and the trainer are in :mod:`rnn_core.text`.
+vocabulary and the trainer are in :mod:`rnn_core.labs.text`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import torch
 
 from rnn_core import config
 from rnn_core.errors import ConfigError
-from rnn_core.text import (
+from rnn_core.labs.text import (
     GREEDY_BELOW,
     MAX_SAMPLE_LENGTH,
     MAX_TEMPERATURE,
@@ -127,7 +127,7 @@ def bench_structure(corpus: str = "english", budget_s: float = 60.0, check_every
         started = time.perf_counter()
         tr.run(budget_s=min(check_every_s, budget_s - trained))
         trained += time.perf_counter() - started
-        sample = tr.samples([temperature], length=400)[0]
+        sample = samples(tr.model, tr.vocab, [temperature], length=400)[0]
         score = structure_score(sample, text)
         if score["ok"]:
             break

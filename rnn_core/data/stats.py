@@ -2,7 +2,7 @@
 
 What a student looks at before choosing an ARIMA order, each in plain words where it
 gives a verdict. All statistics come from statsmodels, imported inside the functions
-(it is slow to import). :mod:`rnn_core.baselines` re-exports every name here.
+(it is slow to import). :mod:`rnn_core.forecasting.baselines` re-exports every name here.
 
 Examples
 --------

@@ -1,6 +1,6 @@
 """Networks that read a window: a recurrent cell looped over time, or the feed-forward baseline.
 
-:class:`SequenceModel` runs a cell from :mod:`rnn_core.cells` step by step over the
+:class:`SequenceModel` runs a cell from :mod:`rnn_core.networks.cells` step by step over the
 window, layer on layer, and puts a head on top for the window mode:
 
 - ``next``:    Linear(H, 1) on the last state          -> (B, 1)
@@ -13,7 +13,8 @@ always runs the written-out loop and returns a :class:`Trace` of what happened i
 
 Examples
 --------
->>> from rnn_core import config, models
+>>> from rnn_core import config
+>>> from rnn_core.networks import models
 >>> import torch
 >>> _ = torch.manual_seed(0)
 >>> model = models.build_model(config.ModelConfig(cell="lstm", hidden_size=8), "next", lookback=24, horizon=1)
@@ -27,9 +28,9 @@ from dataclasses import dataclass, field
 
 import torch
 
-from rnn_core.cells import GRUCell, LeakyRNNCell, LSTMCell, SkipRNNCell, VanillaRNNCell
 from rnn_core.config import CELLS, INITS, MODES
 from rnn_core.errors import ConfigError, DataError
+from rnn_core.networks.cells import GRUCell, LeakyRNNCell, LSTMCell, SkipRNNCell, VanillaRNNCell
 
 nn = torch.nn
 F = torch.nn.functional
@@ -284,7 +285,8 @@ def build_model(model_cfg, mode: str, lookback: int, horizon: int, input_size: i
         ``init`` "default" keeps torch's uniform ±1/sqrt(H); "orthogonal" makes each gate's
         W_hh block orthogonal; "identity" makes each block the identity and zeroes the cell's
         biases (the IRNN, meant for relu). ``radius`` then rescales each W_hh block to that
-        spectral radius (max |eigenvalue|). The MLP ignores ``init`` and ``radius``.
+        spectral radius (max |eigenvalue|); ``keep_bias`` is added to an LSTM's or GRU's
+        keep-gate bias. The MLP ignores ``init``, ``radius`` and ``keep_bias``.
     """
     if model_cfg.cell not in CELLS:
         raise ConfigError(f"Unknown cell {model_cfg.cell!r}: choose one of {', '.join(CELLS)}.")
@@ -293,7 +295,22 @@ def build_model(model_cfg, mode: str, lookback: int, horizon: int, input_size: i
     model = SequenceModel(model_cfg, mode, horizon, input_size)
     if model_cfg.init != "default" or model_cfg.radius is not None:
         _initialise(model, model_cfg.init, model_cfg.radius)
+    if model_cfg.keep_bias and model_cfg.cell in KEEP_GATE_BLOCK:
+        _bias_keep_gate(model, model_cfg.keep_bias)
     return model
+
+
+# W_hh block of the gate that keeps the old state, in torch's gate order: LSTM (i, f, g, o) f, GRU (r, z, n) z
+KEEP_GATE_BLOCK = {"lstm": 1, "gru": 1}
+
+
+def _bias_keep_gate(model, keep_bias: float) -> None:
+    """Add ``keep_bias`` to the keep gate's bias in every layer: with 3, σ(3) ≈ 0.95 keeps the state from the start."""
+    block = KEEP_GATE_BLOCK[model.cell_name]
+    with torch.no_grad():
+        for cell in model.cells:
+            H = cell.hidden_size
+            cell.bias_hh[block * H:(block + 1) * H] += keep_bias
 
 
 def count_parameters(model) -> int:

@@ -1,11 +1,11 @@
-"""Uploaded CSV files as a :class:`~rnn_core.series.Series`: which column, which time axis, what to clean.
+"""Uploaded CSV files as a :class:`~rnn_core.data.series.Series`: which column, which time axis, what to clean.
 
 :func:`from_csv` turns a real user's file (newest-first rows, "MST" timestamps, empty
 columns, gaps) into a clean, chronological series and says in ``Series.notes`` what
 it changed; :func:`inspect_csv` lists what a file offers, for the column pickers.
 Both are re-exported by :mod:`rnn_core.data`, the place to import them from.
-Reading the bytes into text cells is :mod:`rnn_core.csv_table`'s job; recognising
-times is :mod:`rnn_core.timeparse`'s.
+Reading the bytes into text cells is :mod:`rnn_core.data.csv_table`'s job; recognising
+times is :mod:`rnn_core.data.timeparse`'s.
 
 Examples
 --------
@@ -24,10 +24,10 @@ import numpy as np
 import pandas as pd
 
 from rnn_core import config
-from rnn_core.csv_table import read_cells, to_numbers
+from rnn_core.data.csv_table import read_cells, to_numbers
+from rnn_core.data.series import Series
+from rnn_core.data.timeparse import numeric_times, text_times
 from rnn_core.errors import DataError
-from rnn_core.series import Series
-from rnn_core.timeparse import numeric_times, text_times
 
 __all__ = ["MAX_GAP", "MAX_SERIES_LENGTH", "MAX_UPLOAD_BYTES", "MIN_LENGTH", "CsvInfo", "from_csv", "inspect_csv"]
 

@@ -13,7 +13,7 @@ Everything here returns plain numbers and arrays (never modules), so a page can 
 Examples
 --------
 >>> import numpy as np
->>> from rnn_core import layer_lab
+>>> from rnn_core.labs import layer as layer_lab
 >>> u = layer_lab.unroll(layer_lab.demo_model("rnn", hidden_size=3), np.array([0.1, -0.4, 0.7]))
 >>> u.h.shape
 (3, 3)
@@ -29,9 +29,13 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from rnn_core import config, metrics, models, train, windows
-from rnn_core.cells import VanillaRNNCell
+from rnn_core import config
+from rnn_core.data import windows
 from rnn_core.errors import ConfigError, DataError
+from rnn_core.forecasting import metrics
+from rnn_core.networks import models
+from rnn_core.networks.cells import VanillaRNNCell
+from rnn_core.training import trainer as train
 
 CELLS = ("rnn", "leaky", "skip", "lstm", "gru")
 MAX_UNROLL = 8  # more boxes than this no longer fit side by side
@@ -43,7 +47,7 @@ MAX_SATURATION_WINDOWS = 256  # enough windows for a histogram, few enough to st
 # ---------------------------------------------------------------- the equation and its code
 
 def cell_class(cell: str) -> type:
-    """The class in :mod:`rnn_core.cells` behind a cell name ("rnn", "leaky", "skip", "lstm", "gru")."""
+    """The class in :mod:`rnn_core.networks.cells` behind a cell name ("rnn", "leaky", "skip", "lstm", "gru")."""
     if cell not in CELLS:
         raise ConfigError(f"Unknown cell {cell!r}: choose one of {', '.join(CELLS)}.")
     return models.CELL_CLASSES[cell]
@@ -91,7 +95,7 @@ def parse_values(text: str) -> np.ndarray:
 
 
 def training_scaler(values, kind: str = "standard", split: tuple = config.WindowConfig().split):
-    """A :class:`rnn_core.windows.Scaler` fitted on the training part of ``values``, as training fits it."""
+    """A :class:`rnn_core.data.windows.Scaler` fitted on the training part of ``values``, as training fits it."""
     values = np.asarray(values, dtype=np.float64)
     a, _ = windows.split_bounds(len(values), split)
     return windows.Scaler.fit(kind, values[:max(a, 2)])

@@ -7,7 +7,8 @@ one ``run(max_epochs=4)``: the shuffling generator and the optimizer state live 
 
 Examples
 --------
->>> from rnn_core import config, data, train
+>>> from rnn_core import config, data
+>>> from rnn_core.training import trainer as train
 >>> tr = train.Trainer(config.PRESETS["tiny"], data.load("sine", n=200, period=20))
 >>> _ = tr.run(max_epochs=2)
 >>> tr.status, len(tr.history)
@@ -24,10 +25,12 @@ import numpy as np
 import torch
 
 from rnn_core import config as config_mod
-from rnn_core import diagnostics, models, optim, windows
+from rnn_core.data import windows
 from rnn_core.errors import ConfigError
+from rnn_core.networks import models, optim
+from rnn_core.training import diagnostics
+from rnn_core.training.live import FINISHED
 
-FINISHED = ("done", "diverged", "stopped_early")
 GRAD_PROBE_WINDOWS = 32  # windows used for the per-time-step gradient norms
 
 
@@ -144,14 +147,16 @@ class Trainer:
         for group in self.optimizer.param_groups:
             group["lr"] = self.lr
 
-    def run(self, max_epochs: int | None = None, budget_s: float | None = None) -> list[EpochRecord]:
+    def run(self, max_epochs: int | None = None, budget_s: float | None = None) -> int:
         """Train at most ``max_epochs`` more epochs, or until ``budget_s`` seconds are spent.
 
         Never goes past ``cfg.train.epochs``. At least one epoch runs per call when any is
-        left. With neither argument, trains to the end. Returns the new records.
+        left. With neither argument, trains to the end. Returns the epochs finished (their
+        records are the last ones of ``history``): the live-run protocol of
+        :mod:`rnn_core.training.live`.
         """
         if self.finished:
-            return []
+            return 0
         left = self.epochs_total - self.epoch
         if max_epochs is not None:
             left = min(left, max(0, int(max_epochs)))
@@ -172,9 +177,9 @@ class Trainer:
             self.status = "paused" if self.epoch < self.epochs_total else "done"
             if self.status == "done":
                 self._finish_done()
-        return new
+        return len(new)
 
-    def step(self) -> list[EpochRecord]:
+    def step(self) -> int:
         """Exactly one epoch (the UI's Step button)."""
         return self.run(max_epochs=1)
 

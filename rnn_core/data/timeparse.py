@@ -1,6 +1,6 @@
 """Recognising times in a CSV column: date strings, zone abbreviations, unix seconds, years.
 
-Used by :mod:`rnn_core.csv_reader` to decide which columns are time-like: those are
+Used by :mod:`rnn_core.data.csv_reader` to decide which columns are time-like: those are
 offered as the time axis and never picked as the value to forecast. Every function
 returns None (not an exception) for a column that is not time-like.
 

@@ -5,7 +5,7 @@ It lives on its own so that the dataset generators, the CSV reader and
 
 Examples
 --------
->>> from rnn_core.series import Series
+>>> from rnn_core.data.series import Series
 >>> s = Series([3.0, 1.0, 2.0], None, "tiny")
 >>> len(s), type(s.index).__name__
 (3, 'RangeIndex')

@@ -1,11 +1,11 @@
 """Sequences to learn from: built-in datasets and uploaded CSV files, as one :class:`Series`.
 
 Every dataset is a function of its parameters (seeded where random, written in
-:mod:`rnn_core.datasets`), checked against hard bounds by :func:`load`, because a URL
+:mod:`rnn_core.data.datasets`), checked against hard bounds by :func:`load`, because a URL
 can carry any value. :func:`from_csv` turns a real user's file (newest-first rows,
 "MST" timestamps, empty columns, gaps) into a clean, chronological series and says in
-``Series.notes`` what it changed; the reading lives in :mod:`rnn_core.csv_reader`.
-This module is the one to import: it re-exports ``Series``, the CSV functions and limits.
+``Series.notes`` what it changed; the reading lives in :mod:`rnn_core.data.csv_reader`.
+Import them from the package: ``from rnn_core import data``.
 
 Examples
 --------
@@ -22,15 +22,12 @@ import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rnn_core import csv_reader, datasets
-from rnn_core.csv_reader import MAX_GAP, MAX_SERIES_LENGTH, MAX_UPLOAD_BYTES, MIN_LENGTH, CsvInfo, inspect_csv
+from rnn_core.data import csv_reader, datasets
+from rnn_core.data.csv_reader import MAX_SERIES_LENGTH, MAX_UPLOAD_BYTES
+from rnn_core.data.series import Series
 from rnn_core.errors import DataError
-from rnn_core.series import Series
 
-__all__ = [
-    "DATASETS", "MAX_GAP", "MAX_SERIES_LENGTH", "MAX_UPLOAD_BYTES", "MIN_LENGTH",
-    "CsvInfo", "DataError", "DatasetSpec", "ParamSpec", "Series", "from_csv", "inspect_csv", "load",
-]
+__all__ = ["DATASETS", "DatasetSpec", "ParamSpec", "from_csv", "load"]
 
 
 @dataclass(frozen=True)
@@ -179,9 +176,8 @@ def from_csv(path_or_buffer, value_column: str | None = None, time_column=None,
              max_bytes: int = MAX_UPLOAD_BYTES) -> Series:
     """Read one numeric column of a CSV file as a chronological :class:`Series`.
 
-    This is :func:`rnn_core.csv_reader.from_csv` (whose docstring lists every cleaning
-    step) with ``max_length`` set to this module's ``MAX_SERIES_LENGTH`` as it is when
-    called: a wrapper rather than a re-export, so that a notebook (or a test) can lower it here.
+    This is :func:`rnn_core.data.csv_reader.from_csv` (whose docstring lists every cleaning
+    step) with the app's length cap, ``MAX_SERIES_LENGTH``.
 
     Parameters
     ----------

@@ -4,13 +4,13 @@ The text becomes a sequence of integers (each character's index in the :class:`V
 and the network is the same recurrent idea as for time series: a cell looped over a
 window, here with a head that scores every character of the vocabulary at every step
 (seq2seq windows whose targets are the next characters). :class:`CharTrainer` is the
-project's :class:`~rnn_core.train.Trainer` with a cross-entropy loss, so it trains in
+project's :class:`~rnn_core.training.trainer.Trainer` with a cross-entropy loss, so it trains in
 the same resumable chunks. Writing text is sampling: draw the next character from
 ``softmax(logits / temperature)``, feed it back in, repeat.
 
 Examples
 --------
->>> from rnn_core import text
+>>> from rnn_core.labs import text
 >>> v = text.Vocab.from_text("hello world")
 >>> v.decode(v.encode("low"))
 'low'
@@ -27,8 +27,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from rnn_core import config, resources, train, windows
+from rnn_core import config, resources
+from rnn_core.data import windows
 from rnn_core.errors import ConfigError, DataError
+from rnn_core.training import trainer as train
 
 # Hard limits: a URL or a paste can ask for anything, a shared server must stay responsive.
 MIN_CORPUS_CHARS = 300
@@ -195,7 +197,7 @@ def check_config(cfg: config.ExperimentConfig, vocab_size: int) -> config.Experi
 class CharLM(torch.nn.Module):
     """Embedding (or one-hot) -> recurrent layers -> a score for every character, at every step.
 
-    Uses torch's fused RNN/LSTM/GRU (the same equations as :mod:`rnn_core.cells`) because
+    Uses torch's fused RNN/LSTM/GRU (the same equations as :mod:`rnn_core.networks.cells`) because
     sampling needs the state carried from one call to the next.
     """
 
@@ -308,9 +310,3 @@ class CharTrainer(train.Trainer):
     def accuracy(self, part: str = "val") -> float:
         """Share of next characters the model's top guess gets right."""
         return float((self.predict(part) == self.targets(part)).mean())
-
-    def samples(self, temperatures, prompt: str = "", length: int = 200, seed: int = 0) -> list[str]:
-        """One continuation of ``prompt`` per temperature, see :func:`samples`."""
-        from rnn_core.text_writing import samples  # writing lives there; it imports this module
-
-        return samples(self.model, self.vocab, temperatures, prompt, length, seed)

@@ -7,13 +7,14 @@
 3. ``seq2seq``: ``seq2seq`` windows, every time step outputs its next ``horizon`` values
    (more training signal per window); the last step's outputs are the forecast.
 
-All three read the same lookback, are trained by the same :class:`~rnn_core.train.Trainer`
+All three read the same lookback, are trained by the same :class:`~rnn_core.training.trainer.Trainer`
 with the same settings, and are scored at the same origins (the ``multi`` test windows) on
 the same targets in the series' units, so their error-by-step lines compare like with like.
 
 Examples
 --------
->>> from rnn_core import config, data, multistep
+>>> from rnn_core import config, data
+>>> from rnn_core.forecasting import multistep
 >>> cfg = config.PRESETS["tiny"]
 >>> res = multistep.compare(cfg, data.load("sine", n=200, period=20), horizon=3)
 >>> res.targets.shape == res.results["recursive"].forecasts.shape
@@ -30,9 +31,10 @@ import numpy as np
 import torch
 
 from rnn_core import config as config_mod
-from rnn_core import metrics, windows
+from rnn_core.data import windows
 from rnn_core.errors import ConfigError, DataError
-from rnn_core.train import Trainer
+from rnn_core.forecasting import metrics
+from rnn_core.training.trainer import Trainer
 
 STRATEGIES = ("recursive", "direct", "seq2seq")
 STRATEGY_MODES = {"recursive": "next", "direct": "multi", "seq2seq": "seq2seq"}

@@ -10,11 +10,11 @@ Everything here returns plain numbers and arrays (never modules), so a page can 
 - :func:`measure_speed`: ms/epoch of vanilla vs LSTM vs GRU with the app's own Trainer,
   on the same windows, measured epoch by epoch in turn so machine noise hits all alike.
 
-Gate names are the ones :mod:`rnn_core.cells` uses (``LSTMCell.gate_names``, ``GRUCell.gate_names``).
+Gate names are the ones :mod:`rnn_core.networks.cells` uses (``LSTMCell.gate_names``, ``GRUCell.gate_names``).
 
 Examples
 --------
->>> from rnn_core import gates
+>>> from rnn_core.labs import gates
 >>> counts = gates.parameter_counts(hidden_size=8)
 >>> counts["lstm"]["recurrent"], counts["gru"]["recurrent"], counts["rnn"]["recurrent"]
 (352, 264, 88)
@@ -30,14 +30,18 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from rnn_core import config, diagnostics, models, train, windows
+from rnn_core import config
+from rnn_core.data import windows
 from rnn_core.errors import ConfigError
+from rnn_core.networks import models
+from rnn_core.training import diagnostics
+from rnn_core.training import trainer as train
 
 GATED = ("lstm", "gru")
 SPEED_CELLS = ("rnn", "lstm", "gru")
 MAX_RECORDED_WINDOWS = 200  # enough to browse, small enough to cache: N x T x H floats per gate
 MAX_VALUES = 5000  # a longer series is cut to its most recent values: the page must answer in seconds
-# What each gate name in rnn_core.cells means, in the order the page shows them.
+# What each gate name in rnn_core.networks.cells means, in the order the page shows them.
 GATE_LABELS = {
     "lstm": {"f": "forget gate", "i": "input gate", "o": "output gate", "g": "candidate"},
     "gru": {"z": "update gate", "r": "reset gate", "n": "candidate"},
@@ -63,7 +67,8 @@ def inside_config(data_cfg: config.DataConfig, cell: str = "lstm", hidden_size: 
 
     Examples
     --------
-    >>> from rnn_core import config, gates
+    >>> from rnn_core import config
+    >>> from rnn_core.labs import gates
     >>> gates.inside_config(config.DataConfig("sine"), "gru").model.cell
     'gru'
     """
@@ -93,7 +98,7 @@ class GateRun:
     target, prediction : np.ndarray (N,)
         The true next value and the network's forecast, in the series' units.
     gates : dict
-        Gate name (as in ``rnn_core.cells``) -> activations (N, T, H): LSTM i, f, g, o; GRU r, z, n.
+        Gate name (as in ``rnn_core.networks.cells``) -> activations (N, T, H): LSTM i, f, g, o; GRU r, z, n.
     cell_state : np.ndarray (N, T, H) or None
         The LSTM's c_1..c_T; None for the GRU, whose only state is h.
     hidden : np.ndarray (N, T, H)
@@ -182,7 +187,8 @@ def train_and_record(cfg: config.ExperimentConfig, series,
 
     Examples
     --------
-    >>> from rnn_core import config, data, gates
+    >>> from rnn_core import config, data
+    >>> from rnn_core.labs import gates
     >>> cfg = gates.inside_config(config.DataConfig("sine"), "lstm", hidden_size=4, lookback=10, epochs=2)
     >>> run = gates.train_and_record(cfg, data.load("sine"))
     >>> run.gates["f"].shape[1:], run.cell_state.shape[2]
@@ -246,7 +252,7 @@ class SpeedRow:
 
 def measure_speed(cfg: config.ExperimentConfig, series, cells=SPEED_CELLS, epochs: int = 6,
                   fused: bool = True) -> list[SpeedRow]:
-    """Train each cell on the same windows with :class:`rnn_core.train.Trainer` and time its epochs.
+    """Train each cell on the same windows with :class:`rnn_core.training.trainer.Trainer` and time its epochs.
 
     Every cell gets the same windows, hidden size, batch size, optimizer and seed. The cells
     take turns, one epoch each, so a busy moment on the machine slows all of them alike. The
@@ -263,7 +269,7 @@ def measure_speed(cfg: config.ExperimentConfig, series, cells=SPEED_CELLS, epoch
         Epochs per cell, at least 2 (the first is not timed).
     fused : bool
         True: torch's fused kernels, what the Train page runs. False: the written-out cells
-        of :mod:`rnn_core.cells`, the code the page shows.
+        of :mod:`rnn_core.networks.cells`, the code the page shows.
 
     Returns
     -------

@@ -30,9 +30,12 @@ from pathlib import Path
 
 import numpy as np
 
-from rnn_core import config, gradient_lab, resources, windows
+from rnn_core import config, resources
 from rnn_core._checks import whole_number
+from rnn_core.data import windows
 from rnn_core.errors import ConfigError, DataError
+from rnn_core.labs import gradients as gradient_lab
+from rnn_core.training.trainer import Trainer
 
 TOLERANCE = 0.2  # an answer within this of the true value counts as right (a tenth of the range)
 SOLVED_ERROR = 0.1  # error (normalised MSE) below this: the value is remembered, not just its sign
@@ -141,7 +144,7 @@ class SweepPreset:
     """Which cells at which lags, trained how (the same seed and task for every run).
 
     ``keep_bias`` is added to the bias of the gated cells' keep gate (LSTM f, GRU z; see
-    :func:`gradient_lab.build_model`): 3 starts the gate at σ(3) ≈ 0.95, mostly keeping.
+    :attr:`config.ModelConfig.keep_bias`): 3 starts the gate at σ(3) ≈ 0.95, mostly keeping.
     ``alpha`` and ``skip`` are the leaky and skip cells' settings.
     """
 
@@ -158,8 +161,8 @@ class SweepPreset:
 
     def config(self, cell: str, lag: int) -> config.ExperimentConfig:
         cfg = task_config(lag, seed=self.seed, cell=cell, hidden_size=self.hidden_size, alpha=self.alpha,
-                          skip=self.skip)
-        return cfg.replace(train={"epochs": self.epochs})
+                          skip=self.skip, keep_bias=self.keep_bias)
+        return config.only_what_matters(cfg.replace(train={"epochs": self.epochs}))
 
 
 SWEEP_PRESETS: dict[str, SweepPreset] = {
@@ -195,7 +198,7 @@ class LagSweep(gradient_lab.TrainerGroup):
             task = recall_task(lag, n_train=preset.n_train, seed=preset.seed)
             for cell in preset.cells:
                 cfg = preset.config(cell, lag)
-                trainers[(cell, lag)] = gradient_lab.make_trainer(cfg, task.values, task.prepared, preset.keep_bias)
+                trainers[(cell, lag)] = Trainer(cfg, task.values, prepared=task.prepared)
         super().__init__(trainers, preset.config(preset.cells[0], preset.lags[0]), together=False,
                          stop_when=solved_on_validation)
         self.seconds: dict = {}
@@ -269,7 +272,7 @@ def read_cache(path: Path | None = None):
     if path is None:
         frame = pd.read_csv(io.StringIO(resources.read_text(resources.MEMORY_SWEEP)))
     elif not Path(path).exists():
-        raise DataError(f"No cached sweep at {path}: run `python -m rnn_core.memory_task --write-cache`.")
+        raise DataError(f"No cached sweep at {path}: run `python -m rnn_core.labs.memory --write-cache`.")
     else:
         frame = pd.read_csv(path)
     if list(frame.columns) != COLUMNS:

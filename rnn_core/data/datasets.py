@@ -7,7 +7,7 @@ statsmodels, so nothing here touches the network.
 
 Examples
 --------
->>> from rnn_core import datasets
+>>> from rnn_core.data import datasets
 >>> datasets.collatz(6).values.tolist()
 [6.0, 3.0, 10.0, 5.0, 16.0, 8.0, 4.0, 2.0, 1.0]
 """
@@ -20,7 +20,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from rnn_core.series import Series
+from rnn_core.data.series import Series
 
 __all__ = ["ar1", "co2", "collatz", "logistic", "nile", "noisy_trend", "sine", "sunspots", "traffic"]
 

@@ -3,17 +3,17 @@
 The lecture's recipe: copy a trained network into a new task, choose per layer whether
 to **keep** it (copy, then fine-tune), **freeze** it (copy, never change) or **retrain**
 it (fresh random weights), and optionally drop a **new head** on top. Frozen parameters
-get ``requires_grad = False``, so :class:`rnn_core.train.Trainer` leaves them out of its
+get ``requires_grad = False``, so :class:`rnn_core.training.trainer.Trainer` leaves them out of its
 optimizer and they cannot move.
 
 The source task is a family of sine waves (many periods, amplitudes and phases) or a
 long series from :mod:`rnn_core.data`; the target task is another series with only a
-few training windows. :mod:`rnn_core.transfer_compare` races the choices against
-training from scratch; :mod:`rnn_core.transfer_probe` looks inside the copied layers.
+few training windows. :mod:`rnn_core.labs.transfer.race` races the choices against
+training from scratch; :mod:`rnn_core.labs.transfer.probe` looks inside the copied layers.
 
 Examples
 --------
->>> from rnn_core import transfer
+>>> from rnn_core.labs.transfer import setup as transfer
 >>> tcfg = transfer.TransferConfig(pretrain_epochs=1).replace(model={"hidden_size": 8})
 >>> pre = transfer.pretrain(tcfg, max_windows=200)
 >>> model = transfer.transfer_model(pre, ("freeze", "keep"), new_head=True, seed=0)
@@ -32,8 +32,11 @@ import numpy as np
 import torch
 
 from rnn_core import config as config_mod
-from rnn_core import data, models, train, windows
+from rnn_core import data
+from rnn_core.data import windows
 from rnn_core.errors import ConfigError
+from rnn_core.networks import models
+from rnn_core.training import trainer as train
 
 CHOICES = ("keep", "freeze", "retrain")
 CHOICE_LABELS = {"keep": "keep (copy, fine-tune)", "freeze": "freeze (copy, fixed)", "retrain": "retrain (fresh)"}
@@ -228,7 +231,7 @@ def pretrain(tcfg: TransferConfig, max_windows: int = MAX_SOURCE_WINDOWS) -> Pre
     -------
     Pretrained
         The trained weights and the source run's history; ``source_X`` holds up to 256
-        source validation windows for :func:`rnn_core.transfer_probe.hidden_comparison`.
+        source validation windows for :func:`rnn_core.labs.transfer.probe.hidden_comparison`.
     """
     validate(tcfg)
     prepared = source_windows(tcfg, max_windows)

@@ -4,7 +4,7 @@ One series, one chronological split (``cfg.window.split``), one set of test wind
 each origin ``o`` every model sees the true ``values[:o]`` and forecasts ``values[o:o+h]``,
 in the series' units. The contestants: naive, seasonal naive, drift, ARIMA (your order or
 an AIC search), seasonal ARIMA (guarded: it is slow), the MLP and the recurrent cells,
-each network trained by the same :class:`~rnn_core.train.Trainer`.
+each network trained by the same :class:`~rnn_core.training.trainer.Trainer`.
 
 The expensive pieces (:func:`arima_part`, :func:`network_part`) take plain values and
 return plain arrays, so a page can cache each one; :func:`run_arena` puts them together
@@ -12,7 +12,8 @@ and takes a ``compute`` namespace to swap in the cached versions.
 
 Examples
 --------
->>> from rnn_core import arena, config, data
+>>> from rnn_core.forecasting import arena
+>>> from rnn_core import config, data
 >>> res = arena.run_arena(data.load("ar1", n=300), config.PRESETS["tiny"], arena.ArenaSpec(("naive", "arima")))
 >>> sorted(res.metrics)
 ['arima', 'naive']
@@ -20,28 +21,22 @@ Examples
 
 from __future__ import annotations
 
-import pickle
 import time
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import numpy as np
 
-from rnn_core import baselines, metrics, stats, windows
 from rnn_core import config as config_mod
-from rnn_core.arena_arima import (  # re-exported: the arena's ARIMA part
-    arima_part,
-    seasonal_seconds,
-)
+from rnn_core.data import stats, windows
 from rnn_core.errors import ConfigError, PlaygroundError
-from rnn_core.train import FINISHED, Trainer
+from rnn_core.forecasting import evaluation, metrics
+from rnn_core.forecasting.arima import arima_part, seasonal_seconds
+from rnn_core.training.trainer import FINISHED, Trainer
 
-SIMPLE = ("naive", "seasonal_naive", "drift", "mean")
-ARIMAS = ("arima", "sarima")
+SIMPLE, ARIMAS, LABELS = evaluation.SIMPLE, evaluation.ARIMAS, evaluation.LABELS
 NETWORKS = config_mod.CELLS
 MODELS = SIMPLE + ARIMAS + NETWORKS
-LABELS = {"naive": "naive (last value)", "seasonal_naive": "seasonal naive", "drift": "drift", "mean": "mean",
-          "arima": "ARIMA", "sarima": "seasonal ARIMA", **config_mod.CELL_LABELS}
 
 
 @dataclass(frozen=True)
@@ -132,19 +127,10 @@ def network_seconds(n_windows: int, cfg: config_mod.ExperimentConfig) -> float:
     return 5e-6 * units * _CELL_COST.get(m.cell, 1.0)
 
 
-def _relevant(cfg: config_mod.ExperimentConfig) -> config_mod.ExperimentConfig:
-    """``cfg`` with the model settings its cell ignores put back to their defaults (as the Train page does)."""
-    m, d = cfg.model, config_mod.ModelConfig()
-    keep = {"alpha": m.cell == "leaky", "skip": m.cell == "skip",
-            "activation": m.cell in ("rnn", "leaky", "skip", "mlp")}
-    keep.update(dict.fromkeys(("layer_norm", "h0", "init", "radius"), m.cell != "mlp"))
-    return cfg.replace(model={k: getattr(m if use else d, k) for k, use in keep.items()})
-
-
 def network_config(cfg: config_mod.ExperimentConfig, cell: str) -> config_mod.ExperimentConfig:
     """``cfg`` for one cell: ``multi`` windows when the horizon is above 1, else ``next``; validated."""
     mode = "multi" if cfg.window.horizon > 1 else "next"
-    return config_mod.validate(_relevant(cfg.replace(model={"cell": cell}, window={"mode": mode})))
+    return config_mod.validate(config_mod.only_what_matters(cfg.replace(model={"cell": cell}, window={"mode": mode})))
 
 
 def reuse(trainer, cfg: config_mod.ExperimentConfig, values: np.ndarray) -> NetworkPart | None:
@@ -155,7 +141,7 @@ def reuse(trainer, cfg: config_mod.ExperimentConfig, values: np.ndarray) -> Netw
     """
     if trainer is None or trainer.status not in FINISHED:
         return None
-    same = [_relevant(c).replace(window={"mode": "multi"}) for c in (trainer.cfg, cfg)]
+    same = [config_mod.only_what_matters(c).replace(window={"mode": "multi"}) for c in (trainer.cfg, cfg)]
     if same[0] != same[1] or len(trainer.values) != len(values) or not np.array_equal(trainer.values, values):
         return None
     return NetworkPart(trainer.predict("test"), trainer.prepared.test.origins,
@@ -177,9 +163,7 @@ def _check_spec(spec: ArenaSpec) -> None:
 
 
 def _add_simple(res: ArenaResult, name: str, values, period) -> None:
-    if name == "seasonal_naive" and not (period and 1 < period <= res.origins.min()):
-        raise ConfigError("it needs a known season shorter than the history.")
-    res.forecasts[name] = baselines.rolling_forecasts(name, values, res.origins, res.horizon, period)
+    res.forecasts[name] = evaluation.simple_forecasts(name, values, res.origins, res.horizon, period)
 
 
 def _add_arima(res: ArenaResult, name: str, values, period, spec: ArenaSpec, compute) -> None:
@@ -257,8 +241,8 @@ def run_arena(series, cfg: config_mod.ExperimentConfig, spec: ArenaSpec = ArenaS
         if name in res.forecasts and name not in SIMPLE:
             res.seconds[name] = time.perf_counter() - started
     say(1.0, "Scoring…")
+    res.metrics = evaluation.score_all(targets, res.forecasts, values[:a])
     for name, pred in res.forecasts.items():
-        res.metrics[name] = metrics.score(targets, pred, values[:a])
         res.mae_by_step[name] = metrics.by_horizon(targets, pred)["mae"]
     return res
 
@@ -343,28 +327,3 @@ PRESETS = {
         "The logistic map is deterministic but bends: the next value is a parabola of this one, "
         "which a network can learn and no linear ARIMA can draw."),
 }
-
-
-def bench_arena(n: int = 1000, seed: int = 0) -> dict:
-    """Seconds for the arena on an ``n``-point noisy trend: naive, ARIMA (AIC search) and one GRU.
-
-    ``first_s``: computed from nothing. ``cached_s``: what a page does once its caches are warm,
-    i.e. unpickle the stored result (st.cache_data keeps pickles) and build the table and figures.
-    """
-    from rnn_core import data
-    from rnn_core.plots import arena as plots
-
-    series = data.load("noisy_trend", n=n, seed=seed)
-    cfg = config_mod.PRESETS["default"].replace(data=config_mod.DataConfig("noisy_trend", (("n", n),)))
-    spec = ArenaSpec(("naive", "arima", "gru"))
-    start = time.perf_counter()
-    result = run_arena(series, cfg, spec)
-    first = time.perf_counter() - start
-    stored = pickle.dumps(result)
-    start = time.perf_counter()
-    cached = pickle.loads(stored)
-    cached.metrics_frame()
-    plots.forecast_figure(series.index, series.values, cached)
-    plots.horizon_figure(cached.mae_by_step)
-    return {"first_s": round(first, 3), "cached_s": round(time.perf_counter() - start, 3),
-            "parts_s": {k: round(v, 3) for k, v in result.seconds.items()}, "arima": cached.label("arima"), "n": n}

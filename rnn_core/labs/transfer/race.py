@@ -15,7 +15,8 @@ It has the Trainer's live interface (``run(budget_s=...)``, ``step()``, ``epoch`
 
 Examples
 --------
->>> from rnn_core import data, transfer, transfer_compare
+>>> from rnn_core import data
+>>> from rnn_core.labs.transfer import setup as transfer, race as transfer_compare
 >>> tcfg = transfer.TransferConfig(pretrain_epochs=1, n_train=16).replace(model={"hidden_size": 8},
 ...                                                                        train={"epochs": 2})
 >>> race = transfer_compare.TransferRace(tcfg, data.load("traffic"), transfer.pretrain(tcfg, max_windows=200))
@@ -33,9 +34,11 @@ import time
 import numpy as np
 import torch
 
-from rnn_core import metrics, transfer, windows
+from rnn_core.data import windows
 from rnn_core.errors import ConfigError
-from rnn_core.train import Trainer
+from rnn_core.forecasting import metrics
+from rnn_core.labs.transfer import setup as transfer
+from rnn_core.training.trainer import Trainer
 
 ARMS = ("scratch", "transfer", "finetune")
 ARM_LABELS = {"scratch": "from scratch", "transfer": "transfer: your plan", "finetune": "fully fine-tuned"}
@@ -222,24 +225,26 @@ class SizeSweep:
     def set_lr(self, lr: float) -> None:
         """The sweep keeps the learning rate it started with: every size must train alike."""
 
-    def run(self, max_epochs: int | None = None, budget_s: float | None = None) -> None:
-        start = time.perf_counter()
+    def run(self, max_epochs: int | None = None, budget_s: float | None = None) -> int:
+        """Races one size after another; returns the rounds trained in this call."""
+        start, rounds = time.perf_counter(), 0
         while not self.finished:
             k = len(self.results)
             if self._race is None:
                 tcfg = self.cfg.replace(n_train=self.sizes[k], train={"epochs": self._epochs[k]})
                 self._race = TransferRace(tcfg, self.series, self.pretrained, val_windows=32)
             left = None if budget_s is None else max(0.0, budget_s - (time.perf_counter() - start))
-            self._race.run(max_epochs=max_epochs, budget_s=left)
+            rounds += self._race.run(max_epochs=max_epochs, budget_s=left)
             if self._race.finished:
                 self.results[self.sizes[k]] = self._race.scores()
                 self._done_epochs += self._epochs[k]
                 self._race = None
             if max_epochs is not None or (budget_s is not None and time.perf_counter() - start >= budget_s):
-                return
+                break
+        return rounds
 
-    def step(self) -> None:
-        self.run(max_epochs=1)
+    def step(self) -> int:
+        return self.run(max_epochs=1)
 
     def table(self, metric: str = "rmse") -> dict:
         """arm (and "naive") -> list of (size, error) for the sizes finished so far."""
