@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from rnn_core import config, data
 from rnn_core.errors import ConfigError
-from rnn_core.networks import models
 from rnn_core.labs import gradients as gradient_lab
 from rnn_core.labs import memory as memory_task
+from rnn_core.networks import models
 from rnn_core.training.trainer import Trainer
 
 

@@ -202,3 +202,20 @@ def test_radius_rescales_every_block(cell, init, radius):
         for block in w.split(8):
             rho = torch.linalg.eigvals(block.detach().double()).abs().max()
             assert abs(float(rho) - radius) < 1e-4
+
+
+@pytest.mark.parametrize("kind, module", [("rnn_tanh", "RNN"), ("rnn_relu", "RNN"), ("lstm", "LSTM"), ("gru", "GRU")])
+def test_the_private_fused_kernels_still_equal_torch_nn(kind, module):
+    """torch._VF is private: after a torch upgrade this fails loudly instead of the app computing nonsense."""
+    from rnn_core.networks import fused
+
+    torch.manual_seed(0)
+    kwargs = {"nonlinearity": kind[4:]} if module == "RNN" else {}
+    ref = getattr(torch.nn, module)(2, 5, num_layers=2, batch_first=True, **kwargs)
+    X = torch.randn(3, 7, 2)
+    h0 = torch.randn(2, 3, 5)
+    state = (h0, torch.randn(2, 3, 5)) if kind == "lstm" else h0
+    with torch.no_grad():
+        expected = ref(X, state)[0]
+        got = fused.run(kind, X, state, [p for p in ref._flat_weights], 2, False)
+    torch.testing.assert_close(got, expected, atol=1e-6, rtol=0)

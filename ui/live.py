@@ -23,7 +23,7 @@ import streamlit as st
 
 from rnn_core.errors import PlaygroundError
 from rnn_core.training.trainer import Trainer
-from ui import classroom
+from ui import classroom, streamlit_internals
 
 BUDGET_S = 0.45  # training time per tick: about two redraws a second; drawing (server and browser) costs the rest
 FIRST_BUDGET_S = 0.05
@@ -220,18 +220,14 @@ def _wait_until_sent(timeout: float = SEND_WAIT_S) -> None:
     The next tick is already queued when one ends, and Streamlit drops a fragment's unsent
     drawing when that fragment runs again; with a whole class on one server the event loop
     can lag that far behind. This reads Streamlit's own queue (the pinned version's
-    internals) and does nothing where they are missing, as under AppTest.
+    internals, through :mod:`ui.streamlit_internals`) and does nothing where they are
+    missing, as under AppTest.
     """
-    try:
-        from streamlit.runtime import Runtime
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-        info = Runtime.instance()._session_mgr.get_active_session_info(get_script_run_ctx().session_id)
-        queue = info.session._browser_queue
-    except Exception:  # noqa: BLE001 - an internal that moved: skip the wait, never fail a tick
+    queue = streamlit_internals.session_queue()
+    if queue is None:
         return
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and any(m.WhichOneof("type") == "delta" for m in list(queue._queue)):
+    while time.monotonic() < deadline and streamlit_internals.pending_drawing(queue):
         time.sleep(0.003)
 
 

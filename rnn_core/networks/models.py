@@ -30,6 +30,7 @@ import torch
 
 from rnn_core.config import CELLS, INITS, MODES
 from rnn_core.errors import ConfigError, DataError
+from rnn_core.networks import fused
 from rnn_core.networks.cells import GRUCell, LeakyRNNCell, LSTMCell, SkipRNNCell, VanillaRNNCell
 
 nn = torch.nn
@@ -143,17 +144,11 @@ class SequenceModel(nn.Module):
     def _fused(self, X):
         """torch's own multi-layer kernel, run on this model's parameters; (B, T, H) or (B, H)."""
         weights = [p for cell in self.cells for p in (cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)]
-        h0 = torch.stack(self._initial(self.h0, X.shape[0], X))  # (L, B, H)
-        # has_biases, num_layers, dropout, train, bidirectional, batch_first: as torch.nn.RNN passes them
-        args = (weights, True, self.num_layers, 0.0, self.training, False, True)
+        state = torch.stack(self._initial(self.h0, X.shape[0], X))  # (L, B, H)
         if self.cell_name == "lstm":
-            c0 = torch.stack(self._initial(self.c0, X.shape[0], X))
-            out = torch._VF.lstm(X, (h0, c0), *args)[0]
-        elif self.cell_name == "gru":
-            out = torch._VF.gru(X, h0, *args)[0]
-        else:
-            kernel = torch._VF.rnn_tanh if self.cells[0].activation == "tanh" else torch._VF.rnn_relu
-            out = kernel(X, h0, *args)[0]
+            state = (state, torch.stack(self._initial(self.c0, X.shape[0], X)))
+        kind = self.cell_name if self.cell_name in ("lstm", "gru") else f"rnn_{self.cells[0].activation}"
+        out = fused.run(kind, X, state, weights, self.num_layers, self.training)
         return out if self.mode == "seq2seq" else out[:, -1]
 
     def _loop(self, X, record: bool):

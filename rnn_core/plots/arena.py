@@ -9,12 +9,10 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from rnn_core.plots.series import COLORS as SERIES_COLORS
 from rnn_core.plots.series import _layout, _line
+from rnn_core.plots.theme import MODEL_COLORS
 
-COLORS = {**{k: SERIES_COLORS[k] for k in ("naive", "seasonal_naive", "drift", "mean")},
-          "arima": "#0891b2", "sarima": "#0e7490", "mlp": "#a16207", "rnn": "#db2777", "leaky": "#be185d",
-          "skip": "#9333ea", "lstm": "#ea580c", "gru": "#e11d48",
+COLORS = {**MODEL_COLORS,
           "recursive": "#dc2626", "direct": "#2563eb", "seq2seq": "#10b981", "truth": "#111827"}
 NETWORK_NAMES = ("mlp", "rnn", "leaky", "skip", "lstm", "gru")
 

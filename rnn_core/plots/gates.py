@@ -13,11 +13,12 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from rnn_core.labs.gates import GATE_LABELS, STATE_LABELS
+from rnn_core.plots.theme import MODEL_COLORS
 
 GATE_SCALE = "Viridis"  # gates live in (0, 1): a sequential scale, the same for every gate
 STATE_SCALE = "RdBu"  # states are signed: a diverging scale centred on 0
 ROW_PX = 16  # pixels per hidden unit in a heatmap row
-CELL_COLORS = {"rnn": "#6b7280", "lstm": "#2563eb", "gru": "#d97706"}
+CELL_COLORS = MODEL_COLORS
 CELL_NAMES = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
 
 

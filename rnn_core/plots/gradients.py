@@ -12,10 +12,10 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from rnn_core.config import CELL_LABELS
+from rnn_core.plots.theme import MODEL_COLORS
 from rnn_core.plots.training import _layout, downsample
 
-CELL_COLORS = {"rnn": "#dc2626", "leaky": "#f59e0b", "skip": "#8b5cf6", "lstm": "#2563eb", "gru": "#10b981",
-               "mlp": "#6b7280"}
+CELL_COLORS = MODEL_COLORS
 BEFORE, AFTER, LIMIT = "#f97316", "#2563eb", "#111827"
 MIN_NORM = 1e-30  # log axes cannot show 0
 

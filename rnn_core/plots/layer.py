@@ -12,9 +12,11 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from rnn_core.plots.theme import MODEL_COLORS
+
 COLORS = {"x": "#dbeafe", "x_line": "#2563eb", "h": "#fef3c7", "h_line": "#d97706", "h0": "#f3f4f6",
           "y": "#dcfce7", "y_line": "#16a34a", "arrow": "#374151", "raw": "#dc2626", "scaled": "#2563eb",
-          "curve": "#111827", "rnn": "#dc2626", "mlp": "#6b7280"}
+          "curve": "#111827", "rnn": MODEL_COLORS["rnn"], "mlp": MODEL_COLORS["mlp"]}
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 HALF = 0.36  # half the width of a box, in steps
 

@@ -12,10 +12,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from rnn_core.plots.theme import MODEL_COLORS
+
 MAX_POINTS = 4000
 COLORS = {
     "past": "#2563eb", "future": "#111827", "today": "#6b7280",
-    "naive": "#dc2626", "seasonal_naive": "#10b981", "drift": "#7c3aed", "mean": "#b45309",
+    **{k: MODEL_COLORS[k] for k in ("naive", "seasonal_naive", "drift", "mean")},
     "train": "#2563eb", "val": "#f97316", "test": "#10b981",
     "input": "#2563eb", "target": "#f97316", "context": "#cbd5e1",
     "rolling_mean": "#dc2626", "rolling_std": "#7c3aed",

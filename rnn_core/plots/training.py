@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from rnn_core.plots.theme import MODEL_COLORS, ROLE_COLORS
+
 MAX_POINTS = 400  # a chart never grows without bound: history is down-sampled to this
-COLORS = {"train": "#2563eb", "val": "#f97316", "truth": "#111827", "rnn": "#dc2626",
-          "naive": "#6b7280", "seasonal_naive": "#10b981", "arima": "#7c3aed"}
+COLORS = {"train": ROLE_COLORS["train"], "val": ROLE_COLORS["val"], "truth": ROLE_COLORS["truth"], **MODEL_COLORS}
 
 
 def downsample(n: int, max_points: int = MAX_POINTS) -> np.ndarray:

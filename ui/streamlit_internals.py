@@ -1,0 +1,26 @@
+"""The one place ``ui`` reads Streamlit internals (pinned: streamlit==1.67.0 in requirements.txt).
+
+:func:`pending_drawing` tells whether this session's drawing is still waiting in Streamlit's
+send queue; ``ui.live`` waits on it so a tick's chart is not dropped by the next tick.
+``tests/test_live_send.py`` checks that the internals read here still exist, so an upgrade
+that moves them fails a test instead of silently turning the wait off.
+"""
+
+from __future__ import annotations
+
+
+def session_queue():
+    """This session's outgoing message queue, or None where there is none (AppTest, or an internal that moved)."""
+    try:
+        from streamlit.runtime import Runtime
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        info = Runtime.instance()._session_mgr.get_active_session_info(get_script_run_ctx().session_id)
+        return info.session._browser_queue
+    except Exception:  # noqa: BLE001 - no server, or an internal that moved: nothing to wait for
+        return None
+
+
+def pending_drawing(queue) -> bool:
+    """True while ``queue`` still holds drawing (delta) messages the browser has not been sent."""
+    return any(m.WhichOneof("type") == "delta" for m in list(queue._queue))
