@@ -2,12 +2,10 @@
 
 import streamlit as st
 
-from rnn_core.errors import PlaygroundError
-from rnn_core.plots import training as plots
-from ui import exports, live, results, train_controls
+from ui import live, results, train_controls, train_views
 from ui.data_picker import data_config, pick_series
 from ui.questions import guided_questions
-from ui.setup import page_setup, show_error, url_checked
+from ui.setup import guarded, page_setup, url_checked
 
 page_setup("Train", "🏋️")
 train_controls.apply_linked_preset()
@@ -17,12 +15,10 @@ st.title("🏋️ Train an RNN, live")
 settings_col, live_col = st.columns([1, 2.4], gap="large")
 with settings_col:
     train_controls.preset_picker()
-    try:
+    cfg, tr = None, None
+    with guarded():
         cfg = train_controls.settings(data_config())
         tr = live.ensure_trainer(cfg, series) if series is not None else None
-    except PlaygroundError as err:
-        show_error(err)
-        cfg, tr = None, None
 url_checked()
 
 if tr is None:
@@ -34,56 +30,9 @@ with live_col:
     live.buttons(tr)
     if not live.same_run(tr.cfg, cfg):
         st.warning("You changed settings since this run started: press **Reset** to train with them.")
-
-    def draw(tr, note):
-        if note:
-            st.info(note, icon="⏳")
-        status = "training…" if live.is_running() else tr.status.replace("running", "paused").replace("_", " ")
-        st.progress(tr.epoch / tr.epochs_total, text=f"Epoch {tr.epoch} of {tr.epochs_total} · {status}")
-        last = tr.history[-1] if tr.history else None
-        m = st.columns(5)
-        m[0].metric("training loss", f"{last.train_loss:.3g}" if last else "–")
-        m[1].metric("validation loss", f"{last.val_loss:.3g}" if last else "–")
-        recent = tr.history[-20:]
-        ms = 1e3 * sum(r.seconds for r in recent) / len(recent) if recent else None
-        m[2].metric("ms / epoch", f"{ms:.1f}" if ms else "–")
-        m[3].metric("epochs / s", f"{1e3 / ms:.1f}" if ms else "–")
-        m[4].metric("grad norm", f"{last.grad_norm:.3g}" if last else "–")
-        if tr.status == "diverged":
-            st.error(tr.message, icon="💥")
-        elif tr.message:
-            st.success(tr.message)
-        live.chart("loss_chart", lambda: plots.loss_figure(tr.history), tr, (tr.epoch,),
-                   update=lambda fig: plots.set_loss_data(fig, tr.history))
-        if not tr.history:
-            st.caption("Press **Start**: the loss curve and the predictions appear here as the network learns.")
-            return
-        x = tr.series.index[tr.prepared.val.origins] if hasattr(tr.series, "index") else tr.prepared.val.origins
-        live.chart("pred_chart", lambda: plots.predictions_figure(
-            x, tr.targets("val"), {"rnn": tr.predict("val")}, "Validation part: truth vs the network's forecast",
-            y_label=getattr(tr.series, "unit", "") or "value"), tr, (tr.epoch,),
-            update=lambda fig: plots.set_predictions(fig, {"rnn": tr.predict("val")}))
-        if tr.grad_history:
-            live.chart("grad_chart", lambda: plots.grad_figure(tr.grad_history), tr, (len(tr.grad_history),), every_s=1.0)
-
-    live.live_fragment(draw)
-
+    live.live_fragment(train_views.draw)
     if tr.finished or (tr.epoch > 0 and not live.is_running()):
-        st.subheader("Against the baselines, on the same test points")
-        result = None
-        try:
-            result = results.evaluate(tr)
-            st.dataframe(results.metrics_table(result).style.highlight_min(axis=0, color="#bbf7d0")
-                         .format("{:.4g}"), width="stretch")
-            st.caption("MAE and RMSE in the series' units; MASE < 1 beats the naive forecast on the training part.")
-            for note in result.notes[1:] if tr.message else result.notes:
-                st.caption(f"ℹ️ {note}")
-            if tr.finished and st.session_state.get("leaderboard_run") is not tr:
-                st.session_state["leaderboard_run"] = tr
-                results.add_to_leaderboard(tr, result)
-        except PlaygroundError as err:
-            show_error(err)
-        exports.export_panel(tr, result)
+        train_views.results_section(tr)
     if results.leaderboard().size:
         st.subheader("This session's runs")
         st.dataframe(results.leaderboard(), hide_index=True, width="stretch")

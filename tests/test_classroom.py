@@ -126,3 +126,23 @@ def test_lecture_mode_draws_taller_charts_with_larger_type():
     lecture = chart(_open("1_Sequence_data.py", lecture="true"), "past_future")["layout"]
     assert lecture["height"] >= 1.25 * normal.get("height", 450)
     assert lecture["font"]["size"] >= 16 > normal.get("font", {}).get("size", 12)
+
+
+PAGE_FILES = ["app.py", *sorted(p.name for p in (ROOT / "pages").glob("*.py"))]
+
+
+@pytest.mark.parametrize("page", PAGE_FILES)
+def test_a_non_finite_number_or_a_repeated_key_in_the_link_is_a_note_not_a_crash(page):
+    at = AppTest.from_file(str(ROOT / page if page == "app.py" else ROOT / "pages" / page), default_timeout=120)
+    for key in ("seed", "text_seed", "transfer_seed", "unroll_seed", "hidden_size", "epochs"):
+        at.query_params[key] = "inf"
+    at.query_params["lookback"] = ["5", "abc", "12"]
+    at.query_params["lr"] = "1e400"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    notes = " ".join(w.value for w in at.warning)
+    if page == "4_Train.py":
+        assert "`seed` to `inf`" in notes and "`lr` to `1e400`" in notes
+        lookback = at.slider(key="lookback").value
+        assert f"The link gives `lookback` 3 values; the control uses `{lookback}`" in notes
+        assert "cannot take 12" not in notes and at.number_input(key="seed").value == 0

@@ -58,3 +58,8 @@ def test_the_streamlit_internals_it_reads_are_still_there():
     assert "self._browser_queue" in inspect.getsource(AppSession.__init__)
     assert "self._session_mgr" in inspect.getsource(Runtime.__init__)
     assert hasattr(Runtime, "instance")
+    from streamlit.runtime.state.query_params import QueryParams
+    from streamlit.runtime.state.safe_session_state import SafeSessionState
+
+    assert callable(QueryParams.set_initial_query_params_from_current)
+    assert "_state" in inspect.getsource(SafeSessionState.__init__)

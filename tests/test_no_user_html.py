@@ -52,3 +52,24 @@ def test_rnn_core_never_imports_streamlit():
             names = [a.name for a in node.names] if isinstance(node, (ast.Import, ast.ImportFrom)) else []
             module = node.module if isinstance(node, ast.ImportFrom) else ""
             assert not any(n.split(".")[0] == "streamlit" for n in [*names, module or ""]), path
+
+
+EVIL = "[click](http://evil.invalid/x) ![i](http://evil.invalid/i.png) <a href='http://evil.invalid'>a</a> :red[x]"
+
+
+@pytest.mark.parametrize("page", ["1_Sequence_data.py", "2_Windows.py"])
+def test_a_column_name_with_markdown_and_html_is_shown_as_text(page):
+    from tests.apptest_helpers import run_page
+
+    rows = "".join(f"{i}\n" for i in range(60))
+    at = run_page(page, dataset="upload", uploaded_csv=("evil [x](http://evil.invalid).csv",
+                                                          f"{EVIL}\n{rows}".encode()))
+    assert not at.exception
+    shown = [e.value for kind in ("markdown", "caption", "info", "warning", "error", "success")
+             for e in getattr(at, kind) if "evil" in str(e.value)]
+    assert shown, "the name is shown somewhere"
+    for text in shown:
+        assert "](" not in text.replace("\\](", ""), f"an active markdown link: {text!r}"
+        assert "<a " not in text.replace("\\<", ""), text
+    for chart in at.get("plotly_chart"):
+        assert "<a href" not in chart.proto.spec, "plotly would make a link of it"

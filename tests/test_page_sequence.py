@@ -49,12 +49,12 @@ def test_renders_series_forecasts_statistics_and_prompts(at):
         ["past_future", "rolling", "stl", "acf"]
     spec = _chart(at, "past_future")
     names = [t["name"] for t in spec["data"]]
-    assert names[:3] == ["past", "future", "today"] and "naive" in names and "seasonal naive" in names
+    assert names[:3] == ["past", "future", "today"] and "naive (last value)" in names and "seasonal naive" in names
     # 80% of 1000 values in the past by default, the forecasts cover exactly the future
-    assert len(_trace(spec, "past")["y"]) == 800 and len(_trace(spec, "naive")["y"]) == 200
+    assert len(_trace(spec, "past")["y"]) == 800 and len(_trace(spec, "naive (last value)")["y"]) == 200
     table = at.dataframe[0].value
     assert list(table.columns) == ["mae", "rmse", "mase"]
-    assert {"naive", "seasonal naive"} <= set(table.index)
+    assert {"naive (last value)", "seasonal naive"} <= set(table.index)
     assert any("length" == m.label and "1,000" in m.value for m in at.metric), "the series' length is shown"
     assert "not stationary" in _adf_text(at), "a trend is not stationary"
     guided = [e for e in at.expander if e.label.startswith(("❓", "💡"))]
@@ -74,14 +74,14 @@ def test_changing_the_dataset_changes_the_plotted_series(at):
 
 
 def test_one_step_ahead_naive_follows_the_truth(at):
-    flat = _trace(_chart(at, "past_future"), "naive")["y"]
+    flat = _trace(_chart(at, "past_future"), "naive (last value)")["y"]
     assert len(set(flat)) == 1, "from today the naive forecast is a flat line"
     at.radio(key="forecast_style").set_value("one step ahead").run()
     spec = _chart(at, "past_future")
-    stepped = _trace(spec, "naive")["y"]
+    stepped = _trace(spec, "naive (last value)")["y"]
     future = _trace(spec, "future")["y"]
     assert stepped[1:] == future[:-1], "one step ahead, naive is the truth shifted by one"
-    assert at.dataframe[0].value.loc["naive", "mae"] < 1
+    assert at.dataframe[0].value.loc["naive (last value)", "mae"] < 1
     at.radio(key="forecast_style").set_value("from today").run()
 
 

@@ -81,7 +81,7 @@ def test_pasted_text_trains_on_its_own_vocabulary(at):
     assert "".join(tr.vocab.chars) == " ,benort"
     assert not at.error, "switching corpus empties the prompt: the samples start at a new line"
     at.text_input(key="prompt").set_value("th").run()
-    assert any(re.search(r"never seen.*: h\.", e.value) for e in at.error), "this text has no h"
+    assert any(re.search(r"never seen.*: h\.", e.value.replace("\\", "")) for e in at.error), "this text has no h"
     at.text_input(key="prompt").set_value("to be").run()
     assert not at.error and all(s.startswith("to be") for s in _samples(at))
 

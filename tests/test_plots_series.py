@@ -24,7 +24,7 @@ def test_past_future_figure_splits_at_today_with_a_today_line_and_forecasts():
     x = pd.date_range("2024-01-01", periods=20, freq="D")
     values = np.arange(20.0)
     fig = plots.past_future_figure(x, values, 15, {"naive": np.full(5, 14.0), "seasonal_naive": np.arange(5.0)})
-    assert [t.name for t in fig.data] == ["past", "future", "today", "naive", "seasonal naive"]
+    assert [t.name for t in fig.data] == ["past", "future", "today", "naive (last value)", "seasonal naive"]
     past, future, today = _trace(fig, "past"), _trace(fig, "future"), _trace(fig, "today")
     assert list(past.y) == list(range(15)) and list(future.y) == list(range(15, 20))
     assert past.line.color == plots.COLORS["past"] and future.line.color == plots.COLORS["future"]
@@ -32,7 +32,7 @@ def test_past_future_figure_splits_at_today_with_a_today_line_and_forecasts():
     # "today" is vertical at the last known value and spans the data
     assert today.x[0] == today.x[1] == x[14]
     assert (today.y[0], today.y[1]) == (0.0, 19.0) and today.line.dash == "dash"
-    naive = _trace(fig, "naive")
+    naive = _trace(fig, "naive (last value)")
     assert list(naive.x) == list(x[15:]) and list(naive.y) == [14.0] * 5
     assert naive.line.color == plots.COLORS["naive"] and naive.line.dash == "dot"
     assert _trace(fig, "seasonal naive").line.color == plots.COLORS["seasonal_naive"]

@@ -18,7 +18,9 @@ from rnn_core import config
 from rnn_core.config import ExperimentConfig, ModelConfig, TrainConfig, WindowConfig
 from rnn_core.errors import ConfigError
 from rnn_core.forecasting import arena, arima, multistep
+from rnn_core.plots import arena as plots
 from ui import classroom, live, train_controls
+from ui.setup import chart_text, plain, plotly_chart
 
 BIND = train_controls.BIND
 OWN = "your own settings"
@@ -101,9 +103,9 @@ def settings(data_cfg: config.DataConfig, series) -> tuple[ExperimentConfig, are
     if "sarima" in models:
         st.caption(_seasonal_note(series.period, series))
     c1, c2, c3, c4 = st.columns([1, 1, 1.3, 1])
-    lookback = c1.slider("lookback", 1, 200, 16, key="lookback", **BIND,
-                         help="How many past values each network reads (shared with the Train page).")
-    horizon = c2.slider("horizon", 1, 48, 5, key="horizon", **BIND, help="How many steps ahead every model forecasts.")
+    lookback = train_controls.lookback_slider(16, c1, "How many past values each network reads (shared with the "
+                                              "Train page).")
+    horizon = train_controls.horizon_slider(c2, "How many steps ahead every model forecasts.")
     how = c3.radio("ARIMA order", [ORDER_SEARCH, ORDER_MINE], key="arena_order", horizontal=True, **BIND,
                    help="AIC search: p, q in 0..3, d from the ADF test. Or set (p, d, q) yourself.")
     order = None
@@ -114,8 +116,7 @@ def settings(data_cfg: config.DataConfig, series) -> tuple[ExperimentConfig, are
     with c4.expander("Network settings"):
         hidden_size = st.slider("hidden_size", 1, config.MAX_HIDDEN_SIZE, 32, key="hidden_size", **BIND)
         epochs = st.slider("Epochs", 1, 500, 60, key="epochs", **BIND)
-        lr = st.number_input("lr (learning rate)", min_value=1e-6, max_value=1e4, value=0.01, step=0.001,
-                             format="%g", key="lr", **BIND)
+        lr = train_controls.lr_input(0.01)
         st.caption("Shared with the Train page; every other setting (layers, scaler, batch size, "
                    "optimizer, seed…) is the one you chose there.")
     cfg = ExperimentConfig(
@@ -222,3 +223,84 @@ def try_this(key: str) -> None:
     title, body = TRY[key]
     with st.expander(f"🧪 Try this: {title}"):
         st.markdown(body)
+
+
+# ---------------------------------------------------------------- the page's sections
+
+def stationarity_section(result: arena.ArenaResult) -> None:
+    if result.adf is not None:
+        d = 0 if result.adf.stationary else 1
+        (st.success if result.adf.stationary else st.warning)(
+            f"**ADF test on the training part:** {result.adf.verdict} So ARIMA needs **d = {d}** "
+            f"({'no differencing' if d == 0 else 'difference once'}).", icon="🧪")
+    for part in result.arima.values():
+        st.caption(f"{part.label}: fitted on {part.n_fit:,} training values in {part.seconds:.1f} s "
+                   f"(AIC {part.aic:.1f}).")
+
+
+def scoreboard_section(series, result: arena.ArenaResult, unit: str) -> None:
+    st.table(metrics_table(result))
+    st.caption(f"{len(result.origins):,} test windows, {result.horizon} step{'s' if result.horizon > 1 else ''} "
+               f"each, in {plain(unit)}. MASE below 1 beats the one-step naive error on the training part. "
+               "Best in green.")
+    for note in result.notes:
+        st.caption(f"ℹ️ {plain(note)}")
+    if not result.forecasts:
+        return
+    step = 1
+    if result.horizon > 1:
+        step = st.slider("forecast step shown", 1, result.horizon, 1, key="arena_step", **BIND,
+                         help="Draw, for every test value, the forecast made this many steps before it.")
+    labels, y_label = {name: result.label(name) for name in result.forecasts}, chart_text(unit)
+    plotly_chart(plots.forecast_figure(series.index, series.values, result, step, labels, y_label=y_label),
+                 key="arena_forecast", width="stretch")
+    plotly_chart(plots.horizon_figure(result.mae_by_step, labels, y_label=f"MAE ({y_label})"),
+                 key="arena_horizon", width="stretch")
+
+
+def residuals_section(result: arena.ArenaResult) -> None:
+    checks = {name: part for name, part in result.arima.items() if part.check is not None}
+    if not checks:
+        st.info("Add ARIMA to the models to see its residual diagnostics.")
+    for name, part in checks.items():
+        (st.success if part.check.white else st.warning)(f"**{part.label}:** {part.check.verdict}", icon="🔍")
+        plotly_chart(plots.residual_acf_figure(part.check, f"Autocorrelation of {part.label}'s one-step errors"),
+                     key=f"arena_resid_{name}", width="stretch")
+        if part.search is not None:
+            with st.expander(f"The AIC search behind {part.label}"):
+                st.dataframe(part.search, hide_index=True, width="stretch")
+                st.caption("aic_hr: quick Hannan-Rissanen estimate; aic: full maximum-likelihood fit of the best ones.")
+
+
+def rolling_section(series, cfg: ExperimentConfig, spec: arena.ArenaSpec, result: arena.ArenaResult) -> None:
+    c1, c2 = st.columns([1, 2])
+    folds = c2.slider("folds", 2, 6, 4, key="arena_folds", **BIND)
+    c2.caption(f"⏱️ About {folds * cost_seconds(result):.0f} s the first time (every fit again, per fold).")
+    if not c1.toggle("Run rolling origin", key="arena_rolling", **BIND):
+        return
+    table = rolling(series, cfg, spec, result, folds)
+    plotly_chart(plots.rolling_figure(table), key="arena_rolling_chart", width="stretch")
+    summary = table.groupby("label", sort=False)["mae"].agg(["mean", "std", "min", "max"])
+    st.dataframe(summary.style.format("{:.4g}"), width="stretch")
+    st.caption("MAE per fold. ARIMA keeps the order found above; its parameters are refitted per fold.")
+
+
+def strategies_section(series, cfg: ExperimentConfig, result: arena.ArenaResult, unit: str) -> None:
+    for name in multistep.STRATEGIES:
+        st.markdown(f"- **{multistep.STRATEGY_LABELS[name]}**: {multistep.PREPARATION[name]}")
+    c1, c2 = st.columns([1, 2])
+    cell = c2.selectbox("cell for all three", ["gru", "lstm", "rnn", "mlp"], key="arena_ms_cell", **BIND,
+                        format_func=config.CELL_LABELS.get)
+    ms_cfg = cfg.replace(model={"cell": cell})
+    ms_seconds = strategies_seconds(ms_cfg, result)
+    c2.caption(f"⏱️ About {ms_seconds:.0f} s the first time (three networks), then cached.")
+    if cfg.window.horizon < 2:
+        st.info("Set the **horizon** above to 2 or more to compare the strategies.")
+        return
+    if not c1.toggle("Train the three strategies", key="arena_multistep", **BIND):
+        return
+    ms = strategies(ms_cfg, series.values, cfg.window.horizon, ms_seconds)
+    plotly_chart(plots.horizon_figure(ms.horizon_errors(), multistep.STRATEGY_LABELS,
+                                      "Multi-step error by forecast step", f"MAE ({chart_text(unit)})"),
+                 key="arena_strategies", width="stretch")
+    st.dataframe(ms.metrics_frame().rename(index=multistep.STRATEGY_LABELS).style.format("{:.4g}"), width="stretch")

@@ -17,6 +17,8 @@ import re
 
 import streamlit as st
 
+from ui import streamlit_internals
+
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _RAW, _NOTES = "_url_raw", "_url_notes_box"
 # Query parameters that are not widgets, so they are never "ignored".
@@ -71,8 +73,35 @@ def begin() -> None:
         st.html(css)
     _share_box()
     st.session_state[_NOTES] = st.container()
-    raw = {k: st.query_params.get_all(k) for k in st.query_params if k not in NOT_WIDGETS}
-    st.session_state[_RAW] = {k: v[-1] for k, v in raw.items() if v}
+    st.session_state[_RAW] = _tidy_query_params()
+
+
+def _non_finite(text: str) -> bool:
+    """``inf``, ``-inf``, ``nan``, ``1e400``: numbers no control can hold (Streamlit would crash on them)."""
+    try:
+        return not math.isfinite(float(text))
+    except (TypeError, ValueError):
+        return False
+
+
+def _tidy_query_params() -> dict:
+    """Before any widget reads the link: drop non-finite numbers, which a number input cannot take
+    (its default is used and :func:`check_url` says so). Returns key -> every value the link gave."""
+    asked, dropped = {}, False
+    for key in [k for k in st.query_params if k not in NOT_WIDGETS]:
+        values = st.query_params.get_all(key)
+        if not values:
+            continue
+        asked[key] = values
+        if any(_non_finite(v) for v in values):
+            try:
+                del st.query_params[key]
+                dropped = True
+            except Exception:  # noqa: BLE001 - bound to a widget already (a rerun): it holds a valid value
+                pass
+    if dropped:
+        streamlit_internals.reseed_from_current_query_params()
+    return asked
 
 
 def plotly_chart(fig, key: str, where=None, **kwargs) -> None:
@@ -155,10 +184,17 @@ def check_url() -> None:
     """After the page's widgets: say which link values were not used, once per link."""
     raw = st.session_state.pop(_RAW, None) or {}
     box = st.session_state.get(_NOTES)
-    for key, value in raw.items():
-        if key not in st.session_state or _same(value, st.session_state[key]):
+    target = box if box is not None else st
+    for key, values in raw.items():
+        if key not in st.session_state:
             continue
         now = st.session_state[key]
-        target = box if box is not None else st
+        if len(values) > 1 and not isinstance(now, (list, tuple)):
+            target.warning(f"The link gives `{_shown(key)}` {len(values)} values; the control uses "
+                           f"`{_shown(str(now))}`.", icon="🔗")
+            continue
+        value = values[-1]
+        if _same(value, now):
+            continue
         target.warning(f"The link set `{_shown(key)}` to `{_shown(value)}`, which this control cannot take; "
                        f"it uses `{_shown(str(now))}` instead.", icon="🔗")

@@ -13,7 +13,7 @@ import streamlit as st
 from rnn_core import data
 from rnn_core.config import PRESETS, DataConfig
 from rnn_core.errors import PlaygroundError
-from ui.setup import choices_help, show_error
+from ui.setup import choices_help, plain, show_error
 
 UPLOAD = "upload"
 DEFAULT = PRESETS["default"].data.name  # the Train page's default preset trains on it
@@ -106,7 +106,7 @@ def pick_series(container=None) -> data.Series | None:
                 series = None
         if series is not None:
             for note in series.notes:
-                st.caption(f"ℹ️ {note}")
+                st.caption(f"ℹ️ {plain(note)}")
     return series
 
 

@@ -15,8 +15,11 @@ import pandas as pd
 import streamlit as st
 
 from rnn_core.labs import gates
+from rnn_core.plots import gates as plots
 from rnn_core.plots.gates import CELL_NAMES
-from ui.setup import explore_box
+from ui.layer_views import clamped_slider
+from ui.setup import choices_help, explore_box, plotly_chart
+from ui.train_controls import BIND
 
 SPEED_STATE = "inside_speed_runs"  # (config, fused) -> list of SpeedRow, this session only
 SPEED_EPOCHS = 6
@@ -156,3 +159,73 @@ EXPLORE = {
 def explore(key: str) -> None:
     """An Explore expander: an experiment to try on what is on screen, the answer behind a toggle."""
     explore_box(*EXPLORE[key], key=f"answer_inside_{key}")
+
+
+# ---------------------------------------------------------------- the page's sections
+
+def watch_section(data_cfg, series, cell: str):
+    """Train a small gated cell on the sequence (on request) and open one window up; returns the run or None."""
+    c = st.columns([1, 1, 1, 0.8])
+    hidden_size = c[0].slider("hidden_size (units)", 2, 32, 8, key="inside_hidden_size", **BIND,
+                              help="Few units keep the heatmaps readable: one row per unit.")
+    lookback = c[1].slider("lookback (steps per window)", 4, 96, 24, key="inside_lookback", **BIND)
+    epochs = c[2].slider("epochs", 5, 60, 20, key="inside_epochs", **BIND)
+    c[3].button("Train", key="inside_train", type="primary", width="stretch",
+                on_click=lambda: st.session_state.update(inside_on=True))
+    cfg = gates.inside_config(data_cfg, cell, hidden_size, lookback, epochs)
+    if not st.session_state.get("inside_on"):
+        st.caption("Press **Train**: a few seconds on one CPU thread; results are kept per setting, so you "
+                   "can switch between LSTM and GRU and back.")
+        return None
+    run = gate_run(cfg, series)
+    m = st.columns(4 + len(run.means))
+    m[0].metric("epochs", run.epochs)
+    m[1].metric("validation loss", fmt_loss(run.val_losses[-1]) if run.val_losses else "–")
+    m[2].metric("training time", f"{run.seconds:.1f} s")
+    m[3].metric("parameters", f"{run.parameters:,}")
+    for k, (name, label) in enumerate(gates.GATE_LABELS[cell].items(), start=4):
+        m[k].metric(f"mean {name}", f"{run.means[name]:.2f}", help=f"The {label}'s mean over validation windows.")
+    if len(series) > gates.MAX_VALUES:
+        st.caption(f"ℹ️ Trained on the most recent {gates.MAX_VALUES:,} of {len(series):,} values.")
+    w1, w2 = st.columns([3, 1])
+    k = clamped_slider(w1, "validation window", 1, len(run.x), 1, "inside_window") - 1
+    candidates = w2.toggle(f"show the candidate {'g' if cell == 'lstm' else 'n'}", key="inside_candidates", **BIND)
+    w = run.window(k)
+    start, end = series.index[w["origin"] - lookback], series.index[w["origin"] - 1]
+    st.caption(f"Window {k + 1} of {len(run.x)} (validation part, never trained on): inputs {start} to {end}; "
+               f"true next value {fmt_in_window(w['target'], w['x'])}, "
+               f"forecast {fmt_in_window(w['prediction'], w['x'])}.")
+    rows = plots.default_rows(cell, candidates)
+    plotly_chart(plots.gate_heatmaps(cell, w["x"], w["gates"], w["state"], rows, w["target"], w["prediction"]),
+                 key="gate_heatmaps", width="stretch")
+    st.caption("Each row of a heatmap is one unit, each column one time step, lined up with the input above. "
+               "Yellow = gate open (near 1), dark = closed (near 0). Candidate and state rows are red for "
+               "positive, blue for negative.")
+    return run
+
+
+def speed_section(data_cfg, series) -> None:
+    """Parameters per cell, and each cell's measured time per epoch on the same windows."""
+    c = st.columns([1.2, 1.6, 0.8])
+    speed_h = c[0].select_slider("hidden_size (all three cells)", [4, 8, 16, 32, 64, 128], 32,
+                                 key="speed_hidden_size", **BIND)
+    kernel = c[1].radio("Run", ("fused", "written"), key="speed_kernel", horizontal=True, **BIND,
+                        help=choices_help({"fused": "torch's fused kernels, what the Train page runs",
+                                           "written": "the written-out cells whose code is shown above"}))
+    fused = kernel == "fused"
+    st.dataframe(parameter_table(speed_h), key="param_table")
+    st.caption("Parameters of the recurrent layer alone, counted on the real modules: a weight block is "
+               "$W_{ih}$, $W_{hh}$ and two biases for one gate (vanilla 1, LSTM 4, GRU 3).")
+    lookback = st.session_state.get("inside_lookback", 24)
+    speed_cfg = gates.inside_config(data_cfg, "rnn", speed_h, lookback, SPEED_EPOCHS)
+    if c[2].button("Measure", key="inside_measure", type="primary", width="stretch"):
+        with st.spinner("Training each cell for a few epochs, taking turns…"):
+            measure(speed_cfg, series, fused)
+    rows = measured(speed_cfg, fused)
+    if rows is None:
+        st.caption(f"Press **Measure**: each cell trains {SPEED_EPOCHS} epochs on the same windows with "
+                   "the app's Trainer, taking turns epoch by epoch; the first epoch is not timed.")
+        return
+    st.dataframe(speed_table(rows), key="speed_table")
+    plotly_chart(plots.speed_figure(rows), key="speed_chart", width="stretch")
+    st.markdown(speed_sentence(rows))

@@ -10,6 +10,9 @@ from rnn_core import config
 from rnn_core.config import CELL_LABELS
 from rnn_core.labs import gradients as gradient_lab
 from rnn_core.labs import memory as memory_task
+from rnn_core.plots import gradients as plots
+from rnn_core.plots.training import grad_figure
+from rnn_core.training import diagnostics
 from rnn_core.training.trainer import Trainer
 from ui import live
 from ui.setup import choices_help, explore_box
@@ -199,3 +202,67 @@ EXPLORE = {
 def explore(key: str) -> None:
     """An Explore expander: an experiment to try on what is on screen, an answer behind a toggle."""
     explore_box(*EXPLORE[key], key=f"answer_grad_{key}")
+
+
+# ---------------------------------------------------------------- the page's live sections
+
+def draw_gradients(tr, note) -> None:
+    """One tick of the single model: metrics, the through-time verdict, the gradient charts."""
+    progress(tr, "grad_lab", note)
+    last, verdict = (tr.history[-1] if tr.history else None), gradient_lab.latest_verdict(tr)
+    m = st.columns(4)
+    m[0].metric("training loss", f"{last.train_loss:.3g}" if last else "–")
+    m[1].metric("grad norm", f"{last.grad_norm:.3g}" if last else "–", help="Before clipping, batch mean.")
+    m[2].metric("after clipping", f"{last.grad_norm_clipped:.3g}" if last else "–")
+    m[3].metric("through time", verdict.kind if verdict else "–",
+                help=verdict.reason if verdict else "Recorded every few epochs.")
+    if tr.status == "diverged":
+        st.error(tr.message, icon="💥")
+    if verdict and verdict.exploding:
+        st.error(f"**Exploding**: {verdict.reason}.", icon="💥")
+    elif verdict and verdict.kind == "vanishing":
+        st.warning(f"**Vanishing**: {verdict.reason}.", icon="🔻")
+    profile = gradient_lab.profile_so_far(tr)
+    lab, version = "grad_lab", (tr.epoch,)
+    live.chart("grad_profile", lambda: grad_figure(profile), tr, (len(tr.grad_history),), lab)
+    if not tr.history:
+        st.caption("Epoch 0 is the untrained network. Press **Start** to watch it change as it learns.")
+        return
+    live.chart("grad_heatmap", lambda: plots.grad_heatmap(*gradient_lab.grad_matrix(profile)),
+               tr, (len(tr.grad_history),), lab, every_s=1.0)
+    live.chart("clip_chart", lambda: plots.clip_figure(tr.history, tr.cfg.train.clip), tr, version, lab)
+    live.chart("connectivity_chart", lambda: plots.connectivity_figure(
+        diagnostics.input_connectivity(tr.model, tr.prepared.val.X[-64:])), tr, version, lab, every_s=1.0)
+    st.caption("On the memory task only step 1 matters: a network that has learned it leans on the "
+               "leftmost bar.")
+
+
+def race_section(cfg, series, cells: tuple) -> None:
+    """Every chosen cell on the same task and seed, one epoch each in turn, live."""
+    group, stale_race = race(cfg, series, cells)
+    controls(group, "grad_race", stale_race, "race with them")
+
+    def draw(group, note):
+        progress(group, "grad_race", note, "epochs (all cells)")
+        runs = {c: (t.history, gradient_lab.profile_so_far(t)) for c, t in group.trainers.items()}
+        live.chart("race_chart", lambda: plots.race_figure(runs), group, (group.epoch,), "grad_race")
+
+    live.live_fragment(draw, "grad_race")
+
+
+def sweep_section(name: str, metric: str) -> None:
+    """The lag sweep: the cached table until Start, then the live one."""
+    sweep_ = sweep(name)
+    frame = sweep_.frame() if sweep_.epoch > 0 else cached_sweep(name)
+    st.caption("Live results from your run." if sweep_.epoch > 0 else
+               "Cached results (made by this code on one CPU thread); press **Start** to rerun them live.")
+    live.buttons(sweep_, f"grad_sweep_{name}")
+
+    def draw(sweep_, note):
+        progress(sweep_, f"grad_sweep_{name}", note, "epochs (runs stop once solved)")
+        shown = sweep_.frame() if sweep_.epoch > 0 else frame
+        live.chart("lag_chart", lambda: plots.lag_figure(shown, metric, memory_task.SOLVED_ERROR),
+                   sweep_, (sweep_.epoch, metric), f"grad_sweep_{name}")
+        st.dataframe(shown.drop(columns=["preset", "seed"]), hide_index=True, key="sweep_table", width="stretch")
+
+    live.live_fragment(draw, f"grad_sweep_{name}")

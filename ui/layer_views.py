@@ -14,7 +14,8 @@ import streamlit as st
 from rnn_core.config import CELL_LABELS
 from rnn_core.errors import DataError
 from rnn_core.labs import layer as layer_lab
-from ui.setup import explore_box
+from rnn_core.plots import layer as plots
+from ui.setup import explore_box, plotly_chart
 
 BIND = {"bind": "query-params", "persist_state": "session"}
 
@@ -158,3 +159,72 @@ EXPLORE = {
 def explore(key: str) -> None:
     """An Explore expander: an experiment to try on what is on screen, the answer behind a toggle."""
     explore_box(*EXPLORE[key], key=f"answer_layer_{key}")
+
+
+# ---------------------------------------------------------------- the page's sections
+
+def unrolled_section(series, cell: str, activation: str) -> None:
+    """A 3-unit cell with seeded random weights run over a short input, every number drawn."""
+    x_raw, x_fed, note, seed = short_input(series)
+    unrolled = layer_lab.unroll(layer_lab.demo_model(cell, 3, activation, seed), x_fed)
+    st.caption(f"Input {', '.join(f'{v:.4g}' for v in x_raw)}, fed to the cell as {note}.")
+    plotly_chart(plots.unrolled_figure(unrolled.x, unrolled.h, unrolled.y_hat, unrolled.h0),
+                 key="unrolled_chart", width="stretch")
+    plotly_chart(plots.hidden_heatmap(unrolled.h), key="hidden_heatmap", width="stretch")
+    st.caption("ŷ = a linear head on the last state, W h_T + b. The weights are random, so ŷ is not a forecast "
+               "yet: training (next pages) is what makes it one.")
+
+
+def saturation_section(values: np.ndarray, activation: str) -> None:
+    """Where the pre-activations land on raw and on standardised values."""
+    pair = saturation_pair(values, activation, 8)
+    m = st.columns(6)
+    for i, (key, label) in enumerate((("raw", "raw"), ("scaled", "standardised"))):
+        s = pair[key]
+        m[3 * i].metric(f"|h| > 0.99 ({label})", f"{100 * s.frac_saturated:.1f}%")
+        m[3 * i + 1].metric(f"flat slope ({label})", f"{100 * s.frac_flat:.1f}%",
+                            help="Share of units where f'(a) < 0.02: tanh saturated, or relu below 0.")
+        m[3 * i + 2].metric(f"largest |h| ({label})", f"{s.max_abs_h:.3g}")
+    plotly_chart(plots.saturation_figure(pair), key="saturation_chart", width="stretch")
+    if activation == "relu":
+        st.caption("relu does not saturate for positive inputs, so |h| > 0.99 is not a problem there: the "
+                   "danger is how large |h| grows, and the units stuck below 0.")
+
+
+def h0_section(lab_cfg, series) -> None:
+    """The first step of a tiny trained RNN, from h₀ = 0 and from its learned h₀."""
+    h0 = h0_options(lab_cfg, series)
+    left, right = st.columns(2)
+    left.markdown("**h₀ = 0**: the recurrent part is only the bias $b_{hh}$")
+    left.dataframe(first_step_frame(h0["zeros"]), key="h0_zeros")
+    right.markdown(f"**learned h₀** (after {h0['epochs']} epochs)")
+    right.dataframe(first_step_frame(h0["learned"]), key="h0_learned")
+    st.caption(f"x₁ = {h0['x1']:.3f} (standardised), the first value of the first validation window.")
+
+
+def compare_section(data_cfg, series, cell: str, activation: str) -> None:
+    """An MLP and an RNN on the same windows, then both given a window shorter than they trained on."""
+    c = st.columns(3)
+    lookback = c[0].slider("lookback (this comparison)", 2, 48, 6, key="compare_lookback", **BIND)
+    epochs = c[1].slider("epochs (both)", 5, 100, 40, key="compare_epochs", **BIND)
+    counts = parameter_counts(lookback, cell, 8)
+    c[2].metric("parameters: RNN vs MLP", f"{counts['rnn']} vs {counts['mlp']}",
+                help="The RNN's count does not depend on the lookback; the MLP's grows with it.")
+    if st.button("Train both", key="compare_run", type="primary"):
+        st.session_state["compare_on"] = True
+    if not st.session_state.get("compare_on"):
+        st.caption("Press **Train both**: about a second on one CPU thread; results are kept per setting.")
+        return
+    cfg = layer_lab.compare_config(data_cfg, lookback, cell, 8, activation, epochs)
+    result = compare(cfg, series)
+    st.dataframe(comparison_frame(result), key="compare_table")
+    plotly_chart(plots.comparison_figure(result["curves"]), key="compare_chart", width="stretch")
+    short = result["short"]
+    st.subheader(f"Now give both a window of only {short['length']} values")
+    st.caption(f"The last {short['length']} values of the last validation window: "
+               + ", ".join(f"{v:.4g}" for v in short["window"]) + f" (the truth next is {short['truth']:.4g}).")
+    left, right = st.columns(2)
+    left.success(f"**RNN**: predicts {short['rnn']:.4g} (from the full window: {short['rnn_full']:.4g}). "
+                 "It simply runs fewer steps; it never trained on windows this short, so expect it to be off.")
+    right.warning(f"**MLP** cannot answer (from the full window it said {short['mlp_full']:.4g}).\n\n"
+                  f"{short['mlp_error']}", icon="🚫")

@@ -7,6 +7,7 @@ import streamlit as st
 
 from rnn_core import experiment
 from rnn_core.config import CELL_LABELS
+from rnn_core.forecasting import evaluation
 from rnn_core.training.trainer import Trainer
 
 LEADERBOARD = "leaderboard"
@@ -29,10 +30,9 @@ def evaluate(tr: Trainer) -> experiment.ExperimentResult:
 
 def metrics_table(result: experiment.ExperimentResult) -> pd.DataFrame:
     table = result.metrics_frame()
-    table.index = [{"rnn": "RNN (" + CELL_LABELS[result.cfg.model.cell] + ")",
-                    "naive": "naive (last value)", "seasonal_naive": "seasonal naive",
-                    "arima": f"ARIMA{result.arima_order}" if result.arima_order else "ARIMA"}.get(i, i)
-                   for i in table.index]
+    names = {**evaluation.LABELS, "rnn": f"RNN ({CELL_LABELS[result.cfg.model.cell]})",
+             "arima": f"ARIMA{result.arima_order}" if result.arima_order else "ARIMA"}
+    table.index = [names.get(i, i) for i in table.index]
     return table
 
 

@@ -18,7 +18,10 @@ import streamlit as st
 from rnn_core.config import WindowConfig
 from rnn_core.data import stats, windows
 from rnn_core.forecasting import baselines, metrics
-from ui.setup import explore_box
+from rnn_core.plots import series as plots
+from ui.setup import chart_text, explore_box, plain, plotly_chart
+
+BIND = {"bind": "query-params", "persist_state": "session"}
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 # statsmodels' ADF, PACF and STL slow down steeply with length (ADF on 200,000 values takes
@@ -138,7 +141,7 @@ def window_table(X: np.ndarray, Y: np.ndarray, mode: str, first: int = 10) -> pd
 
 def facts(series) -> None:
     """What the series is: description, source, unit, length, period, and what was changed."""
-    st.markdown(f"**{series.name}**: {series.description}")
+    st.markdown(f"**{plain(series.name)}**: {plain(series.description)}")
     cols = st.columns(4)
     cols[0].metric("length", f"{len(series):,} values")
     cols[1].metric("unit", series.unit or "–")
@@ -147,9 +150,9 @@ def facts(series) -> None:
     dated = isinstance(series.index, pd.DatetimeIndex)
     span = f"{first:%Y-%m-%d} → {last:%Y-%m-%d}" if dated else f"steps {first}–{last}"
     cols[3].metric("time span", span)
-    st.caption(f"Source: {series.source or 'unknown'}")
+    st.caption(f"Source: {plain(series.source or 'unknown')}")
     for note in series.notes:
-        st.info(note, icon="ℹ️")
+        st.info(plain(note), icon="ℹ️")
 
 
 # ---------------------------------------------------------------- Explore prompts
@@ -171,3 +174,106 @@ def _prompts(asset: str) -> dict:
 def explore(asset: str, key: str) -> None:
     """An Explore expander: an experiment to try on what is on screen, the answer behind a toggle."""
     explore_box(*_prompts(asset)[key], key=f"answer_{key}")
+
+
+# ---------------------------------------------------------------- the page's sections
+
+def past_future_section(series) -> int | None:
+    """Today's split, the naive forecasts drawn and scored on the future; returns the season length chosen."""
+    values, x, n = series.values, series.index, len(series)
+    c1, c2, c3, c4 = st.columns(4)
+    today_pct = c1.slider("today (% of the series in the past)", 50, 95, 80, 5, key="today", **BIND)
+    one_step = c2.radio("Forecast", ["from today", "one step ahead"], key="forecast_style", horizontal=True,
+                        help="From today: the whole future in one go. One step ahead: at every future point, "
+                             "forecast the next value from the true values up to it.", **BIND) == "one step ahead"
+    extra = c3.multiselect("Also draw", ["drift", "mean"], key="extra_forecasts",
+                           help="Drift continues the line from the first to the last known value; "
+                                "mean repeats the average of the past.")
+    season_key = f"season_{series.name}_{n}"  # a new series starts from its own period
+    period = int(c4.number_input("season length (steps; 0 = none)", 0, n // 2, min(series.period or 0, n // 2), 1,
+                                 key=season_key, help="Used by the seasonal naive forecast and STL below.")) or None
+    today = max(2, min(n - 1, round(n * today_pct / 100)))
+    preds, scores = forecasts(values, today, period, ("naive", "seasonal_naive", *extra), one_step)
+    plotly_chart(plots.past_future_figure(x, values, today, preds, f"{chart_text(series.name)}: what a naive "
+                                          "forecast sees", chart_text(series.unit or "value")),
+                 key="past_future", width="stretch")
+    scores.index = [plots.FORECAST_LABELS.get(i, i) for i in scores.index]
+    st.dataframe(scores.style.format("{:.4g}").highlight_min(axis=0, color="#bbf7d0"), width="stretch")
+    st.caption(f"Errors over the {n - today:,} future values, in {plain(series.unit or 'value')}. MASE divides "
+               "the MAE by the naive one-step error on the past: below 1 beats the naive forecast." +
+               ("" if period else " Seasonal naive needs a season length."))
+    return period
+
+
+def stl_section(work, wx, period: int | None) -> None:
+    if not period:
+        st.info("Set a season length above (e.g. 12 for monthly data, 24 for hourly) to split the series into "
+                "trend, seasonal pattern and residual.")
+        return
+    lv, lx = recent(work, wx, stl_limit(period))
+    parts = stl(lv, period)
+    plotly_chart(plots.stl_figure(lx, parts, f"STL decomposition with period {period}"), key="stl", width="stretch")
+
+
+def acf_section(sv, label: str) -> None:
+    nlags = st.columns(2)[0].slider("lags", 5, 200, 40, key="nlags", **BIND)
+    acf, pacf, band = acf_pacf(sv, nlags)
+    plotly_chart(plots.acf_figure(acf, pacf, band, f"How much each value resembles the one k steps before: "
+                                  f"{label}"), key="acf", width="stretch")
+    st.caption("Bars beyond the dashed band are correlations unlikely to be chance. A slowly fading ACF means a "
+               "trend; peaks at the season length mean a cycle.")
+
+
+# ---------------------------------------------------------------- the Windows page's sections
+
+LECTURE_ROWS = {  # the lecture's rows on 0..9 with lookback 3: (mode, horizon) -> first target
+    ("next", 1): "[3]", ("multi", 2): "[3, 4]", ("seq2seq", 1): "[1, 2, 3]",
+    ("seq2seq", 2): "[[1, 2], [2, 3], [3, 4]]", ("seq2seq", 3): "[[1, 2, 3], [2, 3, 4], [3, 4, 5]]",
+}
+
+
+def windows_section(values, lookback: int, horizon: int, mode: str, example: bool) -> None:
+    """The first windows as a table (checked against the lecture's on 0..9), and one drawn on the series."""
+    X, Y, N = first_windows(values, lookback, horizon, mode)
+    table = window_table(X, Y, mode)
+    st.dataframe(table, hide_index=True, width="stretch", key="window_table",
+                 column_config={"window": st.column_config.NumberColumn(width="small")})
+    shape = ", ".join(str(d) for d in Y.shape[1:])
+    st.caption(f"{N:,} windows from {len(values):,} values (the first {len(X)} shown): X has shape "
+               f"({N}, {lookback}, 1), Y ({N}, {shape})." + ("" if example else " Values before scaling."))
+    row = LECTURE_ROWS.get((mode, horizon))
+    if example and lookback == 3 and row:
+        same = (table.input[0], table.target[0]) == ("[0, 1, 2]", row)
+        (st.success if same else st.warning)(f"The lecture's row: `[0, 1, 2]` → `{row}`" +
+                                             (": the same." if same else ": different!"), icon="✅" if same else "❌")
+    st.subheader("One window on the series")
+    i = st.slider("which window", 0, N - 1, 0, key=f"window_index_{N}") if N > 1 else 0
+    left, right = st.columns([3, 2])
+    plotly_chart(where=left, fig=plots.window_figure(values, i, lookback, horizon, mode,
+                                                     f"Window {i}: inputs and targets"),
+                 key="window_chart", width="stretch")
+    plotly_chart(where=right, fig=plots.supervision_figure(i, lookback, horizon, mode, "Which index each output learns"),
+                 key="supervision_chart", width="stretch")
+    right.caption("Rows: the time step reading that index. Columns: the outputs. An empty row is never "
+                  "trained: " + ("every step gets targets in seq2seq." if mode == "seq2seq"
+                                 else "only the last step's output meets the loss."))
+
+
+def split_section(series, cfg: WindowConfig) -> None:
+    """The chronological split of the picked series and what the scaler, fitted on training only, does."""
+    st.markdown(f"**{plain(series.name)}** with lookback {cfg.lookback}: the windows the **Train** page will use.")
+    split = split_summary(series.values, cfg)
+    a, b, scaler_fit, values = split["a"], split["b"], split["scaler"], series.values
+    plotly_chart(plots.split_figure(series.index, values, a, b, "Training, validation and test parts",
+                                    chart_text(series.unit or "value")), key="split_chart", width="stretch")
+    counts = st.columns(3)
+    for col, part, label in zip(counts, ("train", "val", "test"), ("training", "validation", "test"), strict=True):
+        col.metric(f"{label} windows", f"{split['counts'][part]:,}")
+    st.caption(f"Chronological split: the targets of training windows lie in values[:{a}], validation in "
+               f"values[{a}:{b}], test in values[{b}:]. A later part reads its first inputs from the part "
+               "before: that is its past, not a leak.")
+    plotly_chart(plots.histogram_figure(values, scaler_fit.transform(values), a, b,
+                                        f"Scaler '{cfg.scaler}': values before and after"),
+                 key="hist_chart", width="stretch")
+    st.info(f"The scaler is fitted on the **training part only**, then applied unchanged to validation and "
+            f"test: {scaler_fit.describe()}.", icon="📏")

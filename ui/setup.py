@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import html
+import re
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from rnn_core import runtime
+from rnn_core.errors import PlaygroundError
 from ui import classroom
 from ui.classroom import plotly_chart  # noqa: F401 - pages draw charts through it (lecture mode)
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 runtime.use_one_thread()  # once per server process, before any training or ARIMA fit
 
@@ -69,9 +78,47 @@ def page_map() -> None:
         _link(path, f"**{title}**: {blurb}", icon)
 
 
+_MARKDOWN_ACTIVE = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^])")
+
+
+def plain(text) -> str:
+    """``text`` shown as it is inside markdown: every character markdown (or Streamlit's ``:red[...]``,
+    ``$...$`` and emoji codes) would act on is escaped, so a column named ``[x](http://...)`` stays text.
+    """
+    return _MARKDOWN_ACTIVE.sub(r"\\\1", str(text))
+
+
+def chart_text(text) -> str:
+    """``text`` for a plotly title or axis label: plotly reads tags such as ``<a href>``, so they are escaped."""
+    return html.escape(str(text))
+
+
 def show_error(err: Exception) -> None:
-    """A friendly message in the page instead of a traceback."""
-    st.error(str(err), icon="⚠️")
+    """A friendly message in the page instead of a traceback (its text may quote a user's file: shown plain)."""
+    st.error(plain(err), icon="⚠️")
+
+
+@contextmanager
+def guarded(stop: bool = False):
+    """``with guarded():`` shows a :class:`PlaygroundError` raised inside as a message in the page,
+    and the page carries on (or ends there with ``stop=True``)."""
+    try:
+        yield
+    except PlaygroundError as err:
+        show_error(err)
+        if stop:
+            st.stop()
+
+
+@lru_cache(maxsize=32)
+def prose(page: str) -> dict:
+    """The explanations of one page, from ``assets/prose/<page>.md``: key -> markdown.
+
+    A section starts with a line ``<!-- key -->``; the text up to the next such line is its body.
+    """
+    text = (ASSETS / "prose" / f"{page}.md").read_text(encoding="utf-8")
+    parts = re.split(r"^<!-- ([a-z0-9_]+) -->\s*$", text, flags=re.M)
+    return {key: body.strip() for key, body in zip(parts[1::2], parts[2::2], strict=True)}
 
 
 def choices_help(labels: dict) -> str:

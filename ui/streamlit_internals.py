@@ -24,3 +24,20 @@ def session_queue():
 def pending_drawing(queue) -> bool:
     """True while ``queue`` still holds drawing (delta) messages the browser has not been sent."""
     return any(m.WhichOneof("type") == "delta" for m in list(queue._queue))
+
+
+def reseed_from_current_query_params() -> bool:
+    """After the page tidied ``st.query_params``, let widgets be seeded from the tidied link.
+
+    Streamlit seeds a bound widget from a snapshot of the link taken when the session began,
+    not from ``st.query_params``; a value no widget can hold (``?seed=inf`` makes a whole-number
+    input raise ``OverflowError``) must leave that snapshot too. Returns False where the
+    internal is missing (then the page still works; only that value keeps its old effect).
+    """
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        get_script_run_ctx().session_state._state.query_params.set_initial_query_params_from_current()
+        return True
+    except Exception:  # noqa: BLE001 - an internal that moved; tests/test_live_send.py notices
+        return False

@@ -12,7 +12,9 @@ import streamlit as st
 
 from rnn_core.config import CELL_LABELS, MAX_EPOCHS
 from rnn_core.labs import text, text_writing
-from ui.setup import choices_help
+from rnn_core.plots import text as plots
+from ui import live
+from ui.setup import choices_help, guarded, plotly_chart
 
 SLOT = "char_lm"  # this page's live-training slot
 BIND = {"bind": "query-params", "persist_state": "session"}
@@ -96,3 +98,55 @@ def sample_grid(tr, temps: list[float], prompt: str, length: int, running: bool,
             label = "greedy (T = 0)" if t == 0 else f"T = {t:.2f}"
             st.markdown(f"**{label}**")
             st.code(prompt + continuation, language="python" if code else None, wrap_lines=True, height=300)
+
+
+# ---------------------------------------------------------------- the page's live view
+
+def live_section(tr, cfg) -> None:
+    """Controls, the sample settings, and the live loss, samples and next-character chart."""
+    live.buttons(tr, SLOT)
+    if not live.same_run(tr.cfg, cfg):
+        st.warning("You changed settings since this run started: press **Reset** to train with them.")
+    st.caption(f"Vocabulary: {tr.vocab.size} characters · {text.parameter_count(tr.cfg, tr.vocab.size):,} "
+               f"parameters · one epoch = {tr.windows_per_epoch} windows of {tr.cfg.window.lookback} characters "
+               "read at random places in the first 90% of the text (the next 5% is for validation).")
+    c = st.columns([1, 1, 1.4])
+    temperature = c[0].slider("temperature", 0.0, 2.0, 0.7, 0.05, key="temperature", **BIND,
+                              help="Divides the network's scores before they become probabilities.")
+    length = c[1].slider("Characters per sample", 50, 400, 200, 50, key="sample_length", **BIND)
+    prompt = c[2].text_input("Prompt", PROMPTS["english"], max_chars=200, key="prompt", **BIND,
+                             help="The samples continue this text; the bar chart shows what comes next.")
+    temps = temperatures(temperature)
+
+    def draw(tr, note):
+        if note:
+            st.info(note, icon="⏳")
+        status = "training…" if live.is_running(SLOT) else tr.status.replace("running", "paused").replace("_", " ")
+        st.progress(tr.epoch / tr.epochs_total, text=f"Epoch {tr.epoch} of {tr.epochs_total} · {status}")
+        last = tr.history[-1] if tr.history else None
+        m = st.columns(4)
+        m[0].metric("validation loss", f"{last.val_loss:.3f}" if last else "–",
+                    help=f"Nats per character. Guessing uniformly scores log {tr.vocab.size} = {tr.uniform_loss:.3f}.")
+        m[1].metric("perplexity", f"{text.perplexity(last.val_loss):.2f}" if last else "–",
+                    help=f"exp(loss): choosing among this many characters on average; uniform = {tr.vocab.size}.")
+        m[2].metric("top guess right", f"{tr.accuracy():.0%}" if last else "–",
+                    help="Share of validation characters the network's most likely guess gets right.")
+        m[3].metric("epochs / s", f"{len(tr.history[-20:]) / sum(r.seconds for r in tr.history[-20:]):.1f}"
+                    if last else "–")
+        if tr.status == "diverged":
+            st.error(tr.message, icon="💥")
+        elif tr.message:
+            st.success(tr.message)
+        live.chart("text_loss_chart", lambda: plots.loss_figure(tr.history, tr.uniform_loss), tr, (tr.epoch,), SLOT)
+        with guarded():
+            st.subheader("What it writes now")
+            st.caption("The same network, the same prompt, three temperatures; rewritten every few seconds "
+                       "while it trains. The prompt is shown first.")
+            sample_grid(tr, temps, prompt, length, live.is_running(SLOT), code=tr.cfg.data.kwargs()["corpus"] == "python")
+            st.subheader("What comes next?")
+            st.caption(f"The network's probabilities for the character after your prompt, at temperature "
+                       f"{temperature:.2f}; ␣ is a space, ⏎ a new line.")
+            probs = text_writing.next_char_probs(tr.model, tr.vocab, prompt, temperature)
+            plotly_chart(plots.next_char_figure(tr.vocab.chars, probs), key="next_char_chart", width="stretch")
+
+    live.live_fragment(draw, SLOT)

@@ -58,6 +58,24 @@ def preset_picker() -> None:
     st.caption(config.PRESET_REASONS[st.session_state.get("preset", "default")])
 
 
+# The window and learning-rate controls the Train page, the Windows page and the arena share:
+# one key each (a choice follows the student from page to page) and one range each.
+LOOKBACK_RANGE, HORIZON_RANGE, LR_RANGE = (1, 200), (1, 48), (1e-6, 1e4)
+
+
+def lookback_slider(default: int, where=None, help: str = "How many past values the network reads per window.") -> int:
+    return int((where or st).slider("lookback", *LOOKBACK_RANGE, default, key="lookback", help=help, **BIND))
+
+
+def horizon_slider(where=None, help: str = "How many values to predict.") -> int:
+    return int((where or st).slider("horizon", *HORIZON_RANGE, 5, key="horizon", help=help, **BIND))
+
+
+def lr_input(default: float, where=None, help: str | None = None) -> float:
+    return float((where or st).number_input("lr (learning rate)", min_value=LR_RANGE[0], max_value=LR_RANGE[1],
+                                            value=default, step=0.001, format="%g", key="lr", help=help, **BIND))
+
+
 def settings(data_cfg: config.DataConfig) -> ExperimentConfig:
     """Draw every training control (in the current container) and return the config.
 
@@ -67,11 +85,8 @@ def settings(data_cfg: config.DataConfig) -> ExperimentConfig:
     with st.expander("Windows", expanded=True):
         mode = st.selectbox("Window mode", config.MODES, index=config.MODES.index(d["mode"]), key="mode",
                             help=choices_help(config.MODE_LABELS), **BIND)
-        lookback = st.slider("lookback", 1, 200, d["lookback"], key="lookback", **BIND,
-                             help="How many past values the network reads per window.")
-        horizon = 1
-        if mode != "next":
-            horizon = st.slider("horizon", 1, 48, 5, key="horizon", **BIND, help="How many values to predict.")
+        lookback = lookback_slider(d["lookback"])
+        horizon = horizon_slider() if mode != "next" else 1
         scaler = st.selectbox("Scaler", config.SCALERS, index=config.SCALERS.index(d["scaler"]), key="scaler",
                               **BIND, help="Fitted on the training part only.")
     with st.expander("Model", expanded=True):
@@ -100,8 +115,7 @@ def settings(data_cfg: config.DataConfig) -> ExperimentConfig:
                                      key="radius", **BIND)
     with st.expander("Training", expanded=True):
         optimizer = st.radio("Optimizer", config.OPTIMIZERS, key="optimizer", horizontal=True, **BIND)
-        lr = st.number_input("lr (learning rate)", min_value=1e-6, max_value=1e4, value=d["lr"], step=0.001,
-                             format="%g", key="lr", **BIND, help="You can change it while training runs.")
+        lr = lr_input(d["lr"], help="You can change it while training runs.")
         batch_size = st.select_slider("Batch size", [8, 16, 32, 64, 128, 256, 512], d["batch_size"],
                                       key="batch_size", **BIND)
         epochs = st.slider("Epochs", 1, 500, d["epochs"], key="epochs", **BIND)

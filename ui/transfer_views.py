@@ -16,8 +16,10 @@ from rnn_core import config
 from rnn_core.labs.transfer import probe
 from rnn_core.labs.transfer import race as compare
 from rnn_core.labs.transfer import setup as transfer
+from rnn_core.plots import training as training_plots
 from rnn_core.plots import transfer as plots
 from ui import live
+from ui.setup import chart_text, explain, plotly_chart
 
 BIND = {"bind": "query-params", "persist_state": "session"}
 RACE, SWEEP = "transfer_race", "transfer_sweep"  # live-training slots of this page
@@ -183,3 +185,82 @@ def explore(key: str) -> None:
         st.markdown(body)
         if st.toggle("Show an answer", key=f"answer_transfer_{key}"):
             st.markdown(answer)
+
+
+# ---------------------------------------------------------------- the page's sections
+
+def pretrain_section(tcfg: transfer.TransferConfig) -> transfer.Pretrained:
+    """Pretrain (or reuse) the source network and show how it went."""
+    pre = pretrained(tcfg)
+    c = st.columns([1, 2])
+    c[0].metric("source validation loss", f"{pre.source_val_loss:.3g}",
+                help="Mean squared error on held-out source windows.")
+    c[0].metric("pretraining took", f"{pre.seconds:.1f} s")
+    c[0].caption(f"{len(pre.history)} epochs on {transfer.source_label(tcfg.source).lower()}; kept for this "
+                 "session, so the experiments below reuse it.")
+    plotly_chart(training_plots.loss_figure(pre.history, height=260), where=c[1], key="transfer_pretrain_chart",
+                 width="stretch")
+    for note in pre.notes:
+        st.warning(note)
+    return pre
+
+
+def race_section(race, tcfg: transfer.TransferConfig, unit: str) -> None:
+    """The race's controls and its live chart, then its scores once it pauses or ends."""
+    live.buttons(race, RACE)
+    if not live.same_run(race.cfg, tcfg):
+        st.warning("You changed settings since this race started: press **Reset** to race with them.")
+
+    def draw(race, note):
+        if note:
+            st.info(note, icon="⏳")
+        st.progress(race.epoch / race.epochs_total, text=f"Epoch {race.epoch} of {race.epochs_total} · "
+                                                         f"{status_line(race)}")
+        if race.message:
+            st.error(race.message, icon="💥")
+        live.chart("transfer_race_chart", lambda: plots.race_figure(race.curves()), race, (race.epoch,), RACE)
+        if race.epoch and not live.is_running(RACE):
+            scores = race.scores()
+            c = st.columns([1, 1.3])
+            c[0].dataframe(scores_frame(scores).style.highlight_min(axis=0, color="#bbf7d0").format("{:.4g}"),
+                           key="transfer_scores_table")
+            c[0].caption(f"On the {len(race.prepared.test)} test windows, in the series' units. MASE < 1 beats "
+                         "the naive forecast on the kept training values.")
+            plotly_chart(plots.scores_figure(scores, unit=chart_text(unit)), where=c[1],
+                         key="transfer_scores_chart", width="stretch")
+
+    live.live_fragment(draw, RACE)
+
+
+def sweep_section(pre, tcfg: transfer.TransferConfig, series) -> None:
+    """The same race for several amounts of target data, live."""
+    sweep_cfg = sweep_config(tcfg)
+    sweep = live.ensure_trainer(sweep_cfg, series, slot=SWEEP, factory=sweep_factory(pre))
+    explain(f"The same race for {len(sweep.sizes)} amounts of target data, from {sweep.sizes[0]} windows to all "
+            f"{sweep.sizes[-1]}, each run taking {compare.SWEEP_STEPS} gradient steps. Where is the gap widest?")
+    live.buttons(sweep, SWEEP)
+    if not live.same_run(sweep.cfg, sweep_cfg):
+        st.warning("You changed settings since this sweep started: press **Reset** to sweep with them.")
+
+    def draw(sweep, note):
+        if note:
+            st.info(note, icon="⏳")
+        st.progress(sweep.epoch / sweep.epochs_total, text=f"{len(sweep.results)} of {len(sweep.sizes)} data "
+                    f"sizes done · {status_line(sweep)}")
+        live.chart("transfer_sweep_chart", lambda: plots.sweep_figure(sweep.table(), current=tcfg.n_train),
+                   sweep, (sweep.epoch, tcfg.n_train), SWEEP)
+
+    live.live_fragment(draw, SWEEP)
+
+
+def hidden_section(pre, tcfg: transfer.TransferConfig, race, series) -> None:
+    """Each copied layer's hidden states on source and target, and how alike the layers are."""
+    hc = hidden(pre, tcfg, race, series)
+    plotly_chart(plots.hidden_figure(hc, source_name=transfer.source_label(tcfg.source).lower(),
+                                     target_name=chart_text(getattr(series, "name", "target"))),
+                 key="transfer_hidden_chart", width="stretch")
+    plotly_chart(plots.similarity_figure(hc), key="transfer_similarity_chart", width="stretch")
+    st.caption("Linear CKA: 1 = the two layers carry the same information (up to rotation and scale), 0 = "
+               "nothing in common; measured on target validation windows, against the from-scratch network "
+               f"as it is after epoch {race.epoch}. Grey bars: the same comparison with a network of random "
+               "weights that never trained, a reference for how much of the likeness needs no training at all.")

@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from rnn_core.forecasting.evaluation import LABELS
 from rnn_core.plots.theme import MODEL_COLORS
 
 MAX_POINTS = 4000
@@ -22,7 +23,7 @@ COLORS = {
     "input": "#2563eb", "target": "#f97316", "context": "#cbd5e1",
     "rolling_mean": "#dc2626", "rolling_std": "#7c3aed",
 }
-FORECAST_LABELS = {"naive": "naive", "seasonal_naive": "seasonal naive", "drift": "drift", "mean": "mean"}
+FORECAST_LABELS = {k: LABELS[k] for k in ("naive", "seasonal_naive", "drift", "mean")}
 PART_LABELS = {"train": "training", "val": "validation", "test": "test"}
 
 
