@@ -178,3 +178,13 @@ def test_a_network_too_slow_for_the_page_is_skipped_with_a_pointer_to_the_train_
     res = arena.run_arena(AR1, TINY, arena.ArenaSpec(("naive", "rnn")))
     assert list(res.forecasts) == ["naive"]
     assert any("Train page" in n for n in res.notes)
+
+
+def test_the_stationarity_test_reads_a_bounded_stretch_of_a_long_upload(monkeypatch):
+    from rnn_core.data import stats
+
+    seen = []
+    monkeypatch.setattr(stats, "adf_test", lambda v: seen.append(len(v)) or stats.ADFResult(-5.0, 0.001, 1, 100, {}, True, "stationary"))
+    s = data.load("sine", n=20000)
+    arena.run_arena(s, TINY.replace(window={"lookback": 8, "horizon": 1}), arena.ArenaSpec(("naive",)))
+    assert seen and seen[0] == stats.MAX_TEST_VALUES

@@ -410,3 +410,13 @@ def test_import_does_not_pull_in_streamlit_torch_or_statsmodels():
                          cwd=Path(__file__).resolve().parents[1])
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_a_file_with_very_many_columns_is_refused_before_it_is_parsed():
+    from rnn_core.data import csv_table
+
+    wide = (",".join(f"c{i}" for i in range(csv_table.MAX_COLUMNS + 1)) + "\n") * 12
+    with pytest.raises(DataError, match=f"more than {csv_table.MAX_COLUMNS} columns"):
+        data.inspect_csv(wide.encode())
+    ok = (",".join(f"c{i}" for i in range(5)) + "\n") + "".join(",".join(["1"] * 5) + "\n" for _ in range(12))
+    assert len(data.inspect_csv(ok.encode()).columns) == 5

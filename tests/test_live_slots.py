@@ -2,6 +2,9 @@
 
 import threading
 
+import pytest
+
+from rnn_core.errors import PlaygroundError
 from ui import live
 
 
@@ -55,3 +58,23 @@ def test_a_waiter_that_gives_up_leaves_the_queue():
     assert not slots._queue and slots.wanting == 1
     slots.release()
     assert slots.free == 1 and slots.acquire(timeout=0.01)
+
+
+def test_training_in_the_page_itself_goes_through_the_same_slots(monkeypatch):
+    """The arena, the gate lab, the layer lab and pretraining hold a server slot while they train."""
+    import inspect
+
+    from ui import arena_views, gate_views, layer_views, transfer_views
+
+    for fn in (arena_views._network, arena_views._strategy, layer_views.h0_options, layer_views.compare,
+               gate_views.gate_run, gate_views.measure, transfer_views.pretrained):
+        source = inspect.getsource(getattr(fn, "__wrapped__", fn))
+        assert "live.server_slot()" in source, fn.__name__
+    slots = live._Slots(1)
+    monkeypatch.setattr(live, "_server_slots", lambda: slots)
+    monkeypatch.setattr(live, "BLOCKING_WAIT_S", 0.05)
+    with live.server_slot():
+        assert slots.free == 0
+        with pytest.raises(PlaygroundError, match="busy"), live.server_slot():
+            pass
+    assert slots.free == 1, "given back, also after the error"

@@ -71,5 +71,6 @@ def test_a_column_name_with_markdown_and_html_is_shown_as_text(page):
     for text in shown:
         assert "](" not in text.replace("\\](", ""), f"an active markdown link: {text!r}"
         assert "<a " not in text.replace("\\<", ""), text
+        assert "http" not in text, f"a bare address markdown would make a link of: {text!r}"
     for chart in at.get("plotly_chart"):
         assert "<a href" not in chart.proto.spec, "plotly would make a link of it"

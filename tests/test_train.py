@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+import torch
 
 from rnn_core import config, data
 from rnn_core.errors import ConfigError, DataError
@@ -47,11 +48,29 @@ def test_run_never_passes_the_configured_epochs(sine):
     assert tr.run(max_epochs=1) == 0 and tr.epoch == TINY.train.epochs
 
 
-def test_budget_runs_at_least_one_epoch_and_returns(sine):
+def test_a_chunk_ends_on_time_inside_an_epoch_and_the_next_resumes_it(sine):
+    long_epoch = TINY.replace(train={"epochs": 3, "batch_size": 4})  # many batches per epoch
+    chunked, whole = Trainer(long_epoch, sine), Trainer(long_epoch, sine)
+    assert chunked.run(budget_s=0.0) == 0 and chunked.in_epoch and chunked.epoch == 0, "one batch, then out of time"
+    assert chunked.status == "paused"
+    calls = 1
+    while not chunked.finished:
+        chunked.run(budget_s=0.0)
+        calls += 1
+    whole.run()
+    assert calls > 3 * 2, "the budget was checked between batches, not only between epochs"
+    assert [r.train_loss for r in chunked.history] == [r.train_loss for r in whole.history]
+    assert [r.val_loss for r in chunked.history] == [r.val_loss for r in whole.history]
+    for a, b in zip(chunked.model.parameters(), whole.model.parameters(), strict=True):
+        assert torch.equal(a, b), "chunks change when the work is done, never what is done"
+
+
+def test_budget_runs_at_least_one_batch_and_returns(sine):
     tr = Trainer(TINY.replace(train={"epochs": 500}), sine)
-    assert tr.run(budget_s=0.0) == 1 and tr.status == "paused"
-    tr.step()
-    assert tr.epoch == 2
+    tr.run(budget_s=0.0)
+    assert tr.status == "paused" and tr.epoch <= 1
+    before = tr.epoch
+    assert tr.step() == 1 and tr.epoch == before + 1 and not tr.in_epoch, "Step finishes one whole epoch"
 
 
 def test_learning_rate_change_between_chunks_keeps_the_model(sine):

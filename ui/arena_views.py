@@ -37,12 +37,14 @@ def _arima(values: np.ndarray, a: int, origins: np.ndarray, horizon: int, order,
 
 @st.cache_data(max_entries=48, show_spinner=False)
 def _network(values: np.ndarray, cfg: ExperimentConfig):
-    return arena.network_part(values, cfg)
+    with live.server_slot():
+        return arena.network_part(values, cfg)
 
 
 @st.cache_data(max_entries=24, show_spinner=False)
 def _strategy(cfg: ExperimentConfig, values: np.ndarray, strategy: str, horizon: int, origins: np.ndarray):
-    return multistep.strategy_result(cfg, values, strategy, horizon, origins)
+    with live.server_slot():
+        return multistep.strategy_result(cfg, values, strategy, horizon, origins)
 
 
 CACHED = SimpleNamespace(arima=_arima, network=_network)

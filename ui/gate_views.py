@@ -17,6 +17,7 @@ import streamlit as st
 from rnn_core.labs import gates
 from rnn_core.plots import gates as plots
 from rnn_core.plots.gates import CELL_NAMES
+from ui import live
 from ui.layer_views import clamped_slider
 from ui.setup import choices_help, explore_box, plotly_chart
 from ui.train_controls import BIND
@@ -27,7 +28,8 @@ SPEED_EPOCHS = 6
 
 @st.cache_data(max_entries=16, show_spinner="Training a small network on your sequence…")
 def gate_run(cfg, _series) -> gates.GateRun:
-    return gates.train_and_record(cfg, _series)
+    with live.server_slot():
+        return gates.train_and_record(cfg, _series)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -55,7 +57,8 @@ def fmt_in_window(v: float, x) -> str:
 
 def measure(cfg, series, fused: bool) -> None:
     """Time vanilla, LSTM and GRU now and keep the result in the session (Measure button)."""
-    rows = gates.measure_speed(cfg, series, epochs=SPEED_EPOCHS, fused=fused)
+    with live.server_slot():
+        rows = gates.measure_speed(cfg, series, epochs=SPEED_EPOCHS, fused=fused)
     st.session_state.setdefault(SPEED_STATE, {})[(cfg, fused)] = rows
 
 

@@ -15,6 +15,7 @@ from rnn_core.config import CELL_LABELS
 from rnn_core.errors import DataError
 from rnn_core.labs import layer as layer_lab
 from rnn_core.plots import layer as plots
+from ui import live
 from ui.setup import explore_box, plotly_chart
 
 BIND = {"bind": "query-params", "persist_state": "session"}
@@ -29,12 +30,14 @@ def saturation_pair(values: np.ndarray, activation: str, lookback: int) -> dict:
 
 @st.cache_data(max_entries=16, show_spinner="Training a tiny RNN whose h₀ is learned…")
 def h0_options(cfg, _series) -> dict:
-    return layer_lab.h0_options(cfg, _series)
+    with live.server_slot():
+        return layer_lab.h0_options(cfg, _series)
 
 
 @st.cache_data(max_entries=16, show_spinner="Training an MLP and an RNN on the same windows…")
 def compare(cfg, _series) -> dict:
-    return layer_lab.compare_ffn_rnn(cfg, _series)
+    with live.server_slot():
+        return layer_lab.compare_ffn_rnn(cfg, _series)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -18,6 +18,7 @@ import threading
 import time
 import weakref
 from collections import deque
+from contextlib import contextmanager
 
 import streamlit as st
 
@@ -97,6 +98,23 @@ class _Slots:
 def _server_slots() -> _Slots:
     """Shared by every session on this server (read-only object with its own locks)."""
     return _Slots(MAX_RUNNING)
+
+
+BLOCKING_WAIT_S = 60.0  # training that runs in the page itself waits this long for a slot
+
+
+@contextmanager
+def server_slot():
+    """Hold one of the server-wide training slots while the block trains in the page itself (the
+    arena's networks, the gate lab, the layer lab, pretraining), so every training on the server,
+    live or not, goes through the same cap. Waits its turn, then says the server is busy."""
+    slots = _server_slots()
+    if not slots.acquire(timeout=BLOCKING_WAIT_S):
+        raise PlaygroundError("The server is busy with other students' training right now; try again in a minute.")
+    try:
+        yield
+    finally:
+        slots.release()
 
 
 def _lock(slot: str = TRAINER) -> threading.Lock:
@@ -182,7 +200,8 @@ def advance(tr: Trainer, slot: str = TRAINER) -> str | None:
             return "Still finishing the previous chunk…"
         try:
             # the very first chunk is short, so the first loss point shows at once
-            tr.step() if step else tr.run(budget_s=FIRST_BUDGET_S if tr.epoch == 0 else slots.budget(BUDGET_S))
+            first = tr.epoch == 0 and not getattr(tr, "in_epoch", False)
+            tr.step() if step else tr.run(budget_s=FIRST_BUDGET_S if first else slots.budget(BUDGET_S))
         finally:
             lock.release()
     except PlaygroundError as err:  # a config the Trainer refuses mid-way

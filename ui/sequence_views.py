@@ -26,7 +26,7 @@ BIND = {"bind": "query-params", "persist_state": "session"}
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 # statsmodels' ADF, PACF and STL slow down steeply with length (ADF on 200,000 values takes
 # minutes): on a long series they look at the recent past only, and the page says so.
-STATS_MAX = 5000
+STATS_MAX = stats.MAX_TEST_VALUES
 STL_BUDGET = 1_000_000  # values × period: about half a second of STL
 
 

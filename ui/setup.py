@@ -78,6 +78,7 @@ def page_map() -> None:
         _link(path, f"**{title}**: {blurb}", icon)
 
 
+_AUTOLINK = re.compile(r"(?i)https?|ftp|www|mailto|@")
 _MARKDOWN_ACTIVE = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^])")
 
 
@@ -85,7 +86,9 @@ def plain(text) -> str:
     """``text`` shown as it is inside markdown: every character markdown (or Streamlit's ``:red[...]``,
     ``$...$`` and emoji codes) would act on is escaped, so a column named ``[x](http://...)`` stays text.
     """
-    return _MARKDOWN_ACTIVE.sub(r"\\\1", str(text))
+    escaped = _MARKDOWN_ACTIVE.sub(r"\\\1", str(text))
+    # a bare address is made a link even when escaped: a zero-width space keeps it from being recognised
+    return _AUTOLINK.sub(lambda m: m.group(0)[0] + "\u200b" + m.group(0)[1:], escaped)
 
 
 def chart_text(text) -> str:

@@ -82,10 +82,11 @@ def current_samples(tr, temps: list[float], prompt: str, length: int, running: b
     key = (tuple(temps), prompt, length)
     kept = st.session_state.get(f"{SLOT}_samples")
     now = time.monotonic()
-    stale = kept is not None and kept["epoch"] != tr.epoch and (not running or now - kept["at"] >= SAMPLE_EVERY_S)
+    changed = kept is not None and kept["steps"] != getattr(tr, "steps", tr.epoch)  # the weights moved
+    stale = changed and (not running or now - kept["at"] >= SAMPLE_EVERY_S)
     if kept is None or kept["trainer"] is not tr or kept["key"] != key or stale:
         texts = text_writing.samples(tr.model, tr.vocab, temps, prompt, length, seed=tr.cfg.train.seed + tr.epoch)
-        kept = {"trainer": tr, "key": key, "epoch": tr.epoch, "at": now, "texts": texts}
+        kept = {"trainer": tr, "key": key, "steps": getattr(tr, "steps", tr.epoch), "at": now, "texts": texts}
         st.session_state[f"{SLOT}_samples"] = kept
     return kept["texts"]
 

@@ -59,7 +59,8 @@ def pretrained(tcfg: transfer.TransferConfig) -> transfer.Pretrained:
     if key not in store:
         with st.spinner(f"Pretraining on {transfer.source_label(tcfg.source).lower()} "
                         f"({tcfg.pretrain_epochs} epochs, a few seconds)…"):
-            store[key] = transfer.pretrain(tcfg)
+            with live.server_slot():
+                store[key] = transfer.pretrain(tcfg)
         while len(store) > KEEP_PRETRAINED:
             store.pop(next(iter(store)))
     return store[key]

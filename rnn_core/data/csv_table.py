@@ -28,6 +28,8 @@ from rnn_core.errors import DataError
 
 __all__ = ["read_cells", "to_numbers"]
 
+MAX_COLUMNS = 200  # every column is parsed (a few ms each): 30,000 of them held a page for minutes
+
 _SIGNATURES = {
     b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image", b"%PDF": "a PDF document",
     b"PK\x03\x04": "a ZIP archive (an Excel .xlsx file is one: save it as CSV first)", b"\x1f\x8b": "a gzip archive",
@@ -89,6 +91,10 @@ def read_cells(path_or_buffer, max_bytes: int) -> tuple[pd.DataFrame, str, str, 
     """
     raw, filename = _read_bytes(path_or_buffer, max_bytes)
     text, notes = _decode(raw)
+    header = text.split("\n", 1)[0]
+    if max(header.count(c) for c in ",;\t|") + 1 > MAX_COLUMNS:  # every column is parsed: bound the work first
+        raise DataError(f"The file has more than {MAX_COLUMNS} columns; the app reads at most {MAX_COLUMNS}. "
+                        "Keep the time column and the columns you want to study.")
     frame, sep = _read_table(text)
     return frame, sep, filename, notes
 

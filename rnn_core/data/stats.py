@@ -28,6 +28,9 @@ if TYPE_CHECKING:  # pandas loads inside the function that builds a table
 __all__ = ["ADFResult", "acf_pacf", "adf_test", "difference", "stl_decompose", "suggest_d"]
 
 
+MAX_TEST_VALUES = 5000  # tests run on at most the latest this many values: their cost grows steeply with length
+
+
 @dataclass
 class ADFResult:
     """The ADF test's numbers (statsmodels ``adfuller``) and its ``verdict`` in plain words."""

@@ -284,7 +284,7 @@ class CharTrainer(train.Trainer):
         """log(vocabulary size): the loss of guessing every character equally likely."""
         return math.log(self.vocab.size)
 
-    def _epoch(self):
+    def _begin_epoch(self):
         # fresh windows at random offsets each epoch, drawn from the trainer's own generator so
         # that a resumed run draws exactly what an uninterrupted one would
         L = self.cfg.window.lookback
@@ -292,7 +292,7 @@ class CharTrainer(train.Trainer):
         idx = starts[:, None] + torch.arange(L + 1)  # (N, L + 1)
         chunk = self._train_ids[idx]
         self._tensors["train"] = (chunk[:, :-1], chunk[:, 1:])
-        return super()._epoch()
+        return super()._begin_epoch()
 
     def _loss(self, out, target):
         """Mean cross entropy in nats per character; out (B, T, V) logits, target (B, T) ids."""

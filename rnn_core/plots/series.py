@@ -82,7 +82,7 @@ def past_future_figure(x, values, today: int, forecasts: dict | None = None, tit
     --------
     >>> fig = past_future_figure(range(10), range(10), 7, {"naive": [6, 6, 6]})
     >>> [t.name for t in fig.data]
-    ['past', 'future', 'today', 'naive']
+    ['past', 'future', 'today', 'naive (last value)']
     """
     x, values = np.asarray(x), np.asarray(values, dtype=float)
     fig = go.Figure()

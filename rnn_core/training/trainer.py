@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import torch
@@ -28,10 +28,26 @@ from rnn_core import config as config_mod
 from rnn_core.data import windows
 from rnn_core.errors import ConfigError
 from rnn_core.networks import models, optim
-from rnn_core.training import diagnostics
+from rnn_core.training import cost, diagnostics
 from rnn_core.training.live import FINISHED
 
 GRAD_PROBE_WINDOWS = 32  # windows used for the per-time-step gradient norms
+
+
+@dataclass
+class _Pass:
+    """An epoch in progress: its batch order, how far it got, and its running sums."""
+
+    order: torch.Tensor
+    position: int = 0
+    batches: int = 0
+    seconds: float = 0.0
+    loss_sum: torch.Tensor = field(default_factory=lambda: torch.zeros(()))
+    norm_sum: torch.Tensor = field(default_factory=lambda: torch.zeros(()))
+    clipped_sum: torch.Tensor = field(default_factory=lambda: torch.zeros(()))
+
+
+_UNFINISHED = object()  # what _epoch returns when a chunk's time ran out inside the epoch
 
 
 @dataclass
@@ -94,6 +110,9 @@ class Trainer:
         self.series = series
         self.values = _values_of(series)
         self.prepared = prepared if prepared is not None else windows.prepare(self.values, cfg.window)
+        # refused before any work starts when one session would hold the shared server too long
+        self.cost = cost.check(self.cfg, len(self.prepared.train), len(self.prepared.val),
+                               self.prepared.train.X.shape[-1] if self.prepared.train.X.ndim == 3 else 1)
         w, m, t = cfg.window, cfg.model, cfg.train
 
         self._tensors = {
@@ -113,6 +132,8 @@ class Trainer:
         self.best_epoch: int | None = None
         self._best_val = math.inf
         self._best_state = None
+        self._pass: _Pass | None = None  # the epoch in progress, when a chunk ended inside one
+        self.steps = 0  # optimizer steps taken: the weights change with every one
         self._last_good = self._snapshot()
 
     # -- set-up -------------------------------------------------------------------------
@@ -139,6 +160,11 @@ class Trainer:
     def finished(self) -> bool:
         return self.status in FINISHED
 
+    @property
+    def in_epoch(self) -> bool:
+        """True when the last chunk ended inside an epoch (the next one resumes it)."""
+        return self._pass is not None
+
     def set_lr(self, lr: float) -> None:
         """Change the learning rate between chunks; the model and optimizer state stay."""
         if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
@@ -150,28 +176,32 @@ class Trainer:
     def run(self, max_epochs: int | None = None, budget_s: float | None = None) -> int:
         """Train at most ``max_epochs`` more epochs, or until ``budget_s`` seconds are spent.
 
-        Never goes past ``cfg.train.epochs``. At least one epoch runs per call when any is
-        left. With neither argument, trains to the end. Returns the epochs finished (their
-        records are the last ones of ``history``): the live-run protocol of
-        :mod:`rnn_core.training.live`.
+        Never goes past ``cfg.train.epochs``. With neither argument, trains to the end. The
+        budget is checked after every batch, so a chunk ends on time even when one epoch takes
+        longer: the next call resumes that epoch at its next batch, and the history is the same
+        as an uninterrupted run's. At least one batch runs per call. Returns the epochs finished
+        (their records are the last ones of ``history``), 0 when the chunk ended inside an
+        epoch: the live-run protocol of :mod:`rnn_core.training.live`.
         """
         if self.finished:
             return 0
         left = self.epochs_total - self.epoch
         if max_epochs is not None:
             left = min(left, max(0, int(max_epochs)))
-        start = time.perf_counter()
+        deadline = None if budget_s is None else time.perf_counter() + budget_s
         new: list[EpochRecord] = []
         self.status = "running"
         while left > 0:
-            record = self._epoch()
+            record = self._epoch(deadline)
+            if record is _UNFINISHED:  # out of time inside the epoch: it resumes on the next call
+                break
             if record is None:  # diverged
                 break
             new.append(record)
             left -= 1
             if self._check_patience():
                 break
-            if budget_s is not None and time.perf_counter() - start >= budget_s:
+            if deadline is not None and time.perf_counter() >= deadline:
                 break
         if self.status == "running":
             self.status = "paused" if self.epoch < self.epochs_total else "done"
@@ -215,19 +245,24 @@ class Trainer:
         self.model.train(was_training)
         return out
 
-    def _epoch(self) -> EpochRecord | None:
+    def _begin_epoch(self) -> _Pass:
+        """A new pass over the training windows, in a fresh shuffled order."""
+        n = len(self._tensors["train"][0])
+        return _Pass(order=torch.randperm(n, generator=self._generator))
+
+    def _epoch(self, deadline: float | None = None):
+        """Train the current epoch's remaining batches; its record, None when it diverged, or
+        ``_UNFINISHED`` when ``deadline`` (a ``time.perf_counter()`` value) came first."""
         t0 = time.perf_counter()
+        if self._pass is None:
+            self._pass = self._begin_epoch()
+        run = self._pass
         X, Y = self._tensors["train"]
         n, bs, clip = len(X), self.cfg.train.batch_size, self.cfg.train.clip
         params = [p for p in self.model.parameters() if p.requires_grad]
-        order = torch.randperm(n, generator=self._generator)
         self.model.train()
-        loss_sum = torch.zeros(())
-        norm_sum = torch.zeros(())
-        clipped_sum = torch.zeros(())
-        batches = 0
-        for start in range(0, n, bs):
-            idx = order[start:start + bs]
+        while run.position < n:
+            idx = run.order[run.position:run.position + bs]
             xb, yb = X[idx], Y[idx]
             self.optimizer.zero_grad(set_to_none=True)
             loss = self._loss(self.model(xb), yb)
@@ -235,10 +270,18 @@ class Trainer:
             # clip_grad_norm_ returns the norm before clipping; with max_norm=inf it only measures
             norm = torch.nn.utils.clip_grad_norm_(params, clip if clip is not None else math.inf)
             self.optimizer.step()
-            loss_sum += loss.detach() * len(idx)
-            norm_sum += norm
-            clipped_sum += norm if clip is None else torch.clamp(norm, max=clip)
-            batches += 1
+            run.loss_sum += loss.detach() * len(idx)
+            run.norm_sum += norm
+            run.clipped_sum += norm if clip is None else torch.clamp(norm, max=clip)
+            run.batches += 1
+            run.position += bs
+            self.steps += 1
+            if deadline is not None and run.position < n and time.perf_counter() >= deadline:
+                run.seconds += time.perf_counter() - t0
+                return _UNFINISHED
+        self._pass = None
+        loss_sum, norm_sum, clipped_sum, batches = run.loss_sum, run.norm_sum, run.clipped_sum, run.batches
+        t0 -= run.seconds  # the epoch's time includes what earlier chunks spent on it
         train_loss = float(loss_sum) / n
         if not math.isfinite(train_loss) or not self._weights_finite():
             self._diverge()
