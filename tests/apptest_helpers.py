@@ -34,3 +34,14 @@ def plotly_array(a) -> list:
     if isinstance(a, dict) and "bdata" in a:
         return np.frombuffer(base64.b64decode(a["bdata"]), dtype=np.dtype(a["dtype"])).tolist()
     return list(a)
+
+
+def tick_until(at, done, max_ticks: int = 400):
+    """Run fragment ticks until ``done(at)``: a tick trains for a time budget, so how many ticks a
+    result takes depends on the machine's speed and load, never what the result is."""
+    for _ in range(max_ticks):
+        if done(at):
+            return at
+        at.run()
+    assert done(at), f"not reached in {max_ticks} ticks"
+    return at

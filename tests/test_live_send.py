@@ -63,3 +63,8 @@ def test_the_streamlit_internals_it_reads_are_still_there():
 
     assert callable(QueryParams.set_initial_query_params_from_current)
     assert "_state" in inspect.getsource(SafeSessionState.__init__)
+    from streamlit.runtime.memory_session_storage import MemorySessionStorage
+    from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
+
+    assert "self._session_storage" in inspect.getsource(WebsocketSessionManager.__init__)
+    assert callable(MemorySessionStorage(ttl_seconds=1)._cache.expire)

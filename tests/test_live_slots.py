@@ -78,3 +78,29 @@ def test_training_in_the_page_itself_goes_through_the_same_slots(monkeypatch):
         with pytest.raises(PlaygroundError, match="busy"), live.server_slot():
             pass
     assert slots.free == 1, "given back, also after the error"
+
+
+def test_the_collector_gives_back_cycles_a_closed_session_leaves():
+    import gc
+    import time
+    import weakref
+
+    from ui import memory
+
+    class Held:  # a trainer-like object kept alive only by a reference cycle
+        pass
+
+    gc.disable()  # as on the server: nothing else would collect it soon
+    try:
+        obj = Held()
+        obj.me = obj
+        gone = weakref.ref(obj)
+        del obj
+        collector = memory.Collector(every_s=0.02)
+        deadline = time.monotonic() + 5
+        while (gone() is not None or collector.runs < 1) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        collector.stop()
+        assert gone() is None and collector.runs >= 1
+    finally:
+        gc.enable()

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.apptest_helpers import chart, plotly_array, run_page
+from tests.apptest_helpers import chart, plotly_array, run_page, tick_until
 
 PAGE = "5_Gradients_through_time.py"
 
@@ -64,10 +64,8 @@ def test_lookback_and_cell_change_the_profile(at):
 def test_training_ticks_fill_the_heatmap_and_the_clipping_chart(at):
     at.slider(key="grad_lookback").set_value(10).run()
     at.button(key="start_pause_grad_lab").click().run()
-    first = _epochs(at)
-    assert first >= 1
-    at.run()
-    assert _epochs(at) > first
+    first = _epochs(tick_until(at, lambda a: _epochs(a) >= 1))
+    tick_until(at, lambda a: _epochs(a) > first)
     z = chart(at, "grad_heatmap")["data"][0]["z"]  # sent as {"dtype", "bdata", "shape": "rows, cols"}
     rows, cols = (int(n) for n in z["shape"].split(","))
     assert rows >= 1 and cols == 10 and len(plotly_array(z)) == rows * cols

@@ -126,4 +126,5 @@ def test_a_messy_weather_export_renders(path):
     today = round(len(expected) * 0.8)
     assert past["y"][0] == expected.values[0] and past["y"][-1] == expected.values[today - 1]
     assert any("oldest first" in i.value for i in at.info), "the file's notes are shown in the page"
+    assert any(f"uploaded file {path.name}" in c.value.replace("\\", "") for c in at.caption), "it names the file"
     assert _adf_text(at)

@@ -7,6 +7,7 @@ the sequence a student picked on the Sequence data page.
 from __future__ import annotations
 
 import hashlib
+import io
 
 import streamlit as st
 
@@ -27,7 +28,9 @@ def load_dataset(name: str, params: tuple) -> data.Series:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def load_csv(content: bytes, value_column: str | None, time_column: str | None, file_name: str) -> data.Series:
-    return data.from_csv(content, value_column=value_column, time_column=time_column)
+    upload = io.BytesIO(content)
+    upload.name = file_name  # so the series says which file it came from
+    return data.from_csv(upload, value_column=value_column, time_column=time_column)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -74,8 +77,8 @@ def _upload_widgets() -> data.Series | None:
             index=time_options.index(info.default_time_column) if info.default_time_column else 0,
         )
         time_column = "" if time_choice == time_options[0] else time_choice  # "": row order, not auto-pick
-        digest = hashlib.sha1(content).hexdigest()[:12]
-        st.session_state["upload_params"] = (("file", file_name), ("sha1", digest),
+        digest = hashlib.sha256(content).hexdigest()  # the whole hash: two files never share a cache entry
+        st.session_state["upload_params"] = (("file", file_name), ("sha256", digest),
                                              ("value_column", value_column), ("time_column", time_column))
         return load_csv(content, value_column, time_column, file_name)
     except PlaygroundError as err:

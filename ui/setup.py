@@ -13,7 +13,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from rnn_core import runtime
 from rnn_core.errors import PlaygroundError
-from ui import classroom
+from ui import classroom, memory
 from ui.classroom import plotly_chart  # noqa: F401 - pages draw charts through it (lecture mode)
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -57,6 +57,7 @@ def page_setup(title: str, icon: str = "🔁") -> None:
             _link(path, label, page_icon)
         st.divider()
     classroom.begin()
+    memory.collector()  # one per server: gives back what closed sessions leave behind
 
 
 def url_checked() -> None:

@@ -41,3 +41,19 @@ def reseed_from_current_query_params() -> bool:
         return True
     except Exception:  # noqa: BLE001 - an internal that moved; tests/test_live_send.py notices
         return False
+
+
+def expire_closed_sessions() -> int:
+    """Drop the closed tabs' sessions whose ``server.disconnectedSessionTTL`` has passed; how many.
+
+    Streamlit keeps a closed tab's session in a time-to-live cache for a reconnect, and that
+    cache only forgets an expired entry when it is next touched: with nobody connecting, a
+    closed session (its trainer, windows, uploads) stayed in memory for good. Returns -1 where
+    the internal is missing (no server, or an upgrade moved it; tests/test_live_send.py notices).
+    """
+    try:
+        from streamlit.runtime import Runtime
+
+        return len(Runtime.instance()._session_mgr._session_storage._cache.expire())
+    except Exception:  # noqa: BLE001
+        return -1

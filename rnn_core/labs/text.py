@@ -103,8 +103,8 @@ def load_corpus(name: str) -> str:
 
 
 def digest(text: str) -> str:
-    """A short fingerprint of a pasted text, so a config names its corpus without holding it."""
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+    """The SHA-256 of a pasted text, so a config names its corpus without holding it (two texts never share it)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def printable(ch: str) -> str:
