@@ -284,3 +284,8 @@ def test_naive_mase_on_the_training_part_is_one():
     train = np.random.default_rng(0).normal(size=50).cumsum()
     pred = B.rolling_forecasts("naive", train, np.arange(1, 50), 1)
     assert M.mase(train[1:, None], pred, train) == pytest.approx(1.0)
+
+
+def test_rmse_of_huge_errors_is_finite_and_exact_for_plain_ones():
+    assert M.rmse([1e200, -1e200], [0.0, 0.0]) == pytest.approx(1e200)
+    assert M.rmse([3.0, 4.0], [0.0, 0.0]) == pytest.approx(np.sqrt(12.5)) and M.rmse([1.0], [1.0]) == 0.0

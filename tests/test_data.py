@@ -351,7 +351,7 @@ def test_string_path_and_text_buffer(tmp_path):
         (b"t,y\n" + b"soon,2\n" * 20, {"time_column": "t"}, "dates or times"),
         (b"t,y\n" + b"1,2\n" * 20, {"time_column": "nope"}, "no column 'nope'"),
         (b'a,b\n1,2\n3,4,5,6\n' + b"1,2\n" * 20, {}, "malformed"),
-        (b"x\n" + b"1e308\n-1e308\n" * 10, {}, None),  # valid: huge but finite
+        (b"x\n" + b"1e308\n-1e308\n" * 10, {}, "Rescale the column"),  # finite, but squares overflow
     ],
 )
 def test_bad_inputs_raise_data_error(raw, kwargs, match):
@@ -420,3 +420,20 @@ def test_a_file_with_very_many_columns_is_refused_before_it_is_parsed():
         data.inspect_csv(wide.encode())
     ok = (",".join(f"c{i}" for i in range(5)) + "\n") + "".join(",".join(["1"] * 5) + "\n" for _ in range(12))
     assert len(data.inspect_csv(ok.encode()).columns) == 5
+
+
+def test_utf16_without_a_byte_order_mark_is_read_as_text():
+    text = "x\n" + "".join(f"{i}\n" for i in range(20))
+    for codec in ("utf-16-le", "utf-16-be"):
+        s = data.from_csv(text.encode(codec))
+        assert s.values.tolist() == list(range(20)), codec
+        assert any("UTF-16" in n for n in s.notes)
+    with pytest.raises(DataError, match="binary data"):
+        data.from_csv(b"\x00\x01garbage" * 10)
+
+
+def test_values_too_large_to_train_on_are_a_message_about_the_data():
+    huge = "x\n" + "1e308\n-1e308\n" * 10
+    with pytest.raises(DataError, match="Rescale the column"):
+        data.from_csv(huge.encode())
+    assert data.from_csv(("x\n" + "1e12\n" * 12).encode()).values[0] == 1e12

@@ -99,6 +99,18 @@ def read_cells(path_or_buffer, max_bytes: int) -> tuple[pd.DataFrame, str, str, 
     return frame, sep, filename, notes
 
 
+def _utf16_without_mark(raw: bytes) -> str | None:
+    """UTF-16 text saved without a byte-order mark: ASCII characters leave a NUL in every other byte."""
+    even, odd = raw[0::2], raw[1::2]
+    for zeros, codec in ((odd, "utf-16-le"), (even, "utf-16-be")):
+        if len(zeros) and zeros.count(0) > 0.9 * len(zeros):
+            try:
+                return raw[: len(raw) // 2 * 2].decode(codec)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
 def _decode(raw: bytes) -> tuple[str, list]:
     for magic, what in _SIGNATURES.items():
         if raw.startswith(magic):
@@ -110,7 +122,10 @@ def _decode(raw: bytes) -> tuple[str, list]:
         except UnicodeDecodeError:
             raise DataError("This file is not readable text (broken UTF-16).") from None
     elif b"\x00" in raw:
-        raise DataError("This file contains binary data (NUL bytes), not CSV text.")
+        text = _utf16_without_mark(raw)
+        if text is None:
+            raise DataError("This file contains binary data (NUL bytes), not CSV text.")
+        notes.append("The file is UTF-16 text without a byte-order mark; it was read as such.")
     else:
         try:
             text = raw.decode("utf-8-sig")

@@ -23,6 +23,9 @@ from rnn_core.errors import DataError
 __all__ = ["Series"]
 
 
+MAX_ABS_VALUE = 1e15  # squared errors and variances of larger values overflow in training
+
+
 @dataclass(frozen=True, eq=False)
 class Series:
     """One univariate sequence, ready for windowing.
@@ -52,6 +55,11 @@ class Series:
             raise DataError(f"A series is one column of numbers, not an array of shape {values.shape}.")
         if not np.isfinite(values).all():
             raise DataError("A series may not contain missing or infinite values.")
+        largest = float(np.max(np.abs(values))) if len(values) else 0.0
+        if largest > MAX_ABS_VALUE:
+            raise DataError(f"Values as large as {largest:.3g} are beyond what the app can train on (at most "
+                            f"{MAX_ABS_VALUE:.0e}): their squares overflow. Rescale the column first, e.g. divide "
+                            "it by a power of ten.")
         index = pd.RangeIndex(len(values)) if self.index is None else self.index
         if not isinstance(index, (pd.DatetimeIndex, pd.RangeIndex)):
             raise DataError("A series index must be a DatetimeIndex or a RangeIndex.")

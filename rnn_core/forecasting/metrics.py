@@ -36,7 +36,11 @@ def mae(y_true, y_pred) -> float:
 def rmse(y_true, y_pred) -> float:
     """Root mean squared error."""
     t, p = _pair(y_true, y_pred)
-    return float(np.sqrt(np.mean((t - p) ** 2)))
+    e = t - p
+    scale = float(np.max(np.abs(e))) if e.size else 0.0
+    if not np.isfinite(scale) or scale == 0.0:
+        return scale
+    return scale * float(np.sqrt(np.mean((e / scale) ** 2)))  # scaled first, so huge errors do not overflow
 
 
 def naive_scale(train_values, m: int = 1) -> float:
