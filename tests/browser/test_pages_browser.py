@@ -28,6 +28,9 @@ def test_page_opens_by_url_without_exception(server, page, path):
     print(f"{path or 'home'} painted in {painted:.2f} s")
 
 
+LONG_RUN = "epochs=2000&batch_size=32"
+
+
 def _epoch(page) -> int:
     text = page.get_by_test_id("stMain").get_by_text(re.compile(r"Epoch \d+ of \d+")).first.inner_text()
     return int(re.search(r"Epoch (\d+) of", text).group(1))
@@ -35,7 +38,8 @@ def _epoch(page) -> int:
 
 @pytest.mark.browser
 def test_train_start_pause_resume(server, page):
-    page.goto(f"{server}/Train?epochs=400")  # long enough to pause mid-run
+    # the most epochs allowed, in small batches: no machine finishes this during the test
+    page.goto(f"{server}/Train?{LONG_RUN}")
     wait_ready(page)
     main = page.get_by_test_id("stMain")
     clicked = time.perf_counter()
@@ -79,7 +83,7 @@ def _headless_rate(seconds: float) -> float:
     from rnn_core.training.trainer import Trainer
 
     cfg = config.PRESETS["default"]
-    tr = Trainer(cfg.replace(train={"epochs": 400}), data.load(cfg.data.name, **cfg.data.kwargs()))
+    tr = Trainer(cfg.replace(train={"epochs": 2000, "batch_size": 32}), data.load(cfg.data.name, **cfg.data.kwargs()))
     tr.run(max_epochs=3)  # warm-up, as the browser run had been going before Resume
     start, done = time.perf_counter(), tr.epoch
     tr.run(budget_s=seconds)
