@@ -6,6 +6,7 @@ import streamlit as st
 from rnn_core import config
 from ui import sequence_views as views
 from ui import train_controls as controls
+from ui import windows_views
 from ui.data_picker import pick_series
 from ui.questions import guided_questions
 from ui.setup import choices_help, explain, guarded, page_setup, prose, url_checked
@@ -48,5 +49,10 @@ if series is None:
 else:  # always the picked series with the shared settings: exactly what the Train page will use
     with guarded():
         views.split_section(series, config.WindowConfig(lookback=lookback, horizon=horizon, mode=mode, scaler=scaler))
+
+st.header("Trends: what the network is asked to predict")
+if series is not None:
+    with guarded():
+        windows_views.preparation_section(series, config.WindowConfig(lookback, horizon, mode, scaler))
 url_checked()
 guided_questions("windows")

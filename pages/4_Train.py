@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import live, results, train_controls, train_views
+from ui import exports, live, results, train_controls, train_views
 from ui.data_picker import data_config, pick_series
 from ui.questions import guided_questions
 from ui.setup import guarded, page_setup, url_checked
@@ -17,8 +17,8 @@ with settings_col:
     train_controls.preset_picker()
     cfg, tr = None, None
     with guarded():
-        cfg = train_controls.settings(data_config())
-        tr = live.ensure_trainer(cfg, series) if series is not None else None
+        cfg = train_controls.settings(data_config(), series)
+        tr = live.ensure_trainer(cfg, series, factory=exports.trainer_factory()) if series is not None else None
 url_checked()
 
 if tr is None:
@@ -31,7 +31,7 @@ with live_col:
     if not live.same_run(tr.cfg, cfg):
         st.warning("You changed settings since this run started: press **Reset** to train with them.")
     live.live_fragment(train_views.draw)
-    if tr.finished or (tr.epoch > 0 and not live.is_running()):
+    if tr.finished or ((tr.epoch > 0 or exports.is_loaded(tr)) and not live.is_running()):
         train_views.results_section(tr)
     if results.leaderboard().size:
         st.subheader("This session's runs")

@@ -10,7 +10,7 @@ Examples
 >>> from rnn_core import config, experiment
 >>> res = experiment.run(config.PRESETS["tiny"])
 >>> sorted(res.metrics)
-['arima', 'naive', 'rnn', 'seasonal_naive']
+['arima', 'drift', 'naive', 'rnn', 'seasonal_naive']
 """
 
 from __future__ import annotations
@@ -53,12 +53,20 @@ class ExperimentResult:
 def baseline_forecasts(values, origins, horizon, train_end, period=None, arima=True):
     """The Train page's classical forecasts, through the one protocol of :mod:`rnn_core.forecasting.evaluation`.
 
+    naive, drift (it follows a trend; naive does not), seasonal naive when a season is known,
+    and ARIMA. ``period`` is one season length or a tuple of them (traffic: 24 and 168); with
+    several, seasonal naive uses the one that forecasts the training part better, and a note
+    says which.
+
     Returns (name -> (N, horizon), the ARIMA order or None, notes).
     """
-    models = ("naive", "seasonal_naive", "arima") if arima else ("naive", "seasonal_naive")
-    if not (period and 1 < period <= np.min(origins)):
+    periods = tuple(p for p in (period if isinstance(period, (tuple, list)) else (period,)) if p)
+    periods = tuple(p for p in periods if 1 < p <= np.min(origins))
+    models = ("naive", "seasonal_naive", "drift", "arima") if arima else ("naive", "seasonal_naive", "drift")
+    if not periods:
         models = tuple(m for m in models if m != "seasonal_naive")  # no season: nothing to say about it
-    out = evaluation.classical_forecasts(values, train_end, origins, horizon, models, period=period,
+    out = evaluation.classical_forecasts(values, train_end, origins, horizon, models,
+                                         period=periods[0] if periods else None, periods=periods,
                                          arima_part=evaluation.cached_arima_part)
     return out.forecasts, out.arima_order, out.notes
 
@@ -72,10 +80,8 @@ def evaluate(trainer: Trainer, arima: bool = True, baselines_done=None) -> Exper
     prepared = trainer.prepared
     test = prepared.test
     if baselines_done is None:
-        period = getattr(trainer.series, "period", None)
-        baselines_done = baseline_forecasts(
-            trainer.values, test.origins, prepared.horizon, prepared.a, period=period, arima=arima
-        )
+        baselines_done = baseline_forecasts(trainer.values, test.origins, prepared.horizon, prepared.a,
+                                            period=evaluation.known_periods(trainer.series), arima=arima)
     forecasts, order, notes = baselines_done
     notes = list(notes)
     predictions = {"rnn": trainer.predict("test"), **forecasts}

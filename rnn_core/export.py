@@ -39,7 +39,7 @@ from rnn_core.networks import models
 
 FORMAT = "rnn-playground/model"
 VERSION = 1
-MAX_MODEL_BYTES = 20 * 2**20  # the largest network the limits allow is about 8 MB
+MAX_MODEL_BYTES = 10 * 2**20  # the server's upload cap (.streamlit/config.toml); the largest network allowed is ~7.4 MB
 PARTS = ("train", "val", "test")
 _SECTIONS = {"data": config_mod.DataConfig, "window": config_mod.WindowConfig,
              "model": config_mod.ModelConfig, "train": config_mod.TrainConfig}

@@ -43,7 +43,7 @@ PAGES = {
 TRAIN_PAGE = "train"  # preset questions reveal their answer from the Train page's trainer
 
 _TEXT_FIELDS = ("id", "page", "lecture", "question", "experiment", "answer")
-_ALL_FIELDS = {*_TEXT_FIELDS, "preset", "settings"}
+_ALL_FIELDS = {*_TEXT_FIELDS, "preset", "settings", "claims"}  # claims: read by rnn_core.claims
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,59}")
 _ANCHOR = re.compile(r".+#[1-9][0-9]*")
 

@@ -22,14 +22,17 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def app_server(port: int):
-    """``streamlit run app.py`` from the repo root; yields (process, log path) once healthy."""
+def app_server(port: int, *flags: str, env: dict | None = None):
+    """``streamlit run app.py`` from the repo root; yields (process, log path) once healthy.
+
+    ``flags`` are more ``streamlit run`` options (``--server.disconnectedSessionTTL``, ``20``);
+    ``env`` adds environment variables."""
     log = Path(tempfile.mkstemp(prefix="rnn-playground-server-", suffix=".log")[1])
     with open(log, "w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=out, stderr=subprocess.STDOUT)
+             "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", *flags],
+            cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}, stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
         while True:

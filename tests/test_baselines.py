@@ -289,3 +289,41 @@ def test_naive_mase_on_the_training_part_is_one():
 def test_rmse_of_huge_errors_is_finite_and_exact_for_plain_ones():
     assert M.rmse([1e200, -1e200], [0.0, 0.0]) == pytest.approx(1e200)
     assert M.rmse([3.0, 4.0], [0.0, 0.0]) == pytest.approx(np.sqrt(12.5)) and M.rmse([1.0], [1.0]) == 0.0
+
+
+# ---------------------------------------------------------------- which season seasonal naive uses
+
+def test_seasonal_naive_picks_the_better_season_on_the_training_part_only():
+    from rnn_core import data
+    from rnn_core.forecasting import evaluation
+
+    s = data.load("traffic")
+    assert evaluation.known_periods(s) == (24, 168)
+    a = int(len(s.values) * 0.7)
+    period, note = evaluation.seasonal_choice(s.values, a, s.periods)
+    assert period == 168 and "168" in note and "training part" in note
+    # the test part never chooses: wild values after the training part change nothing
+    wild = s.values.copy()
+    wild[a:] = np.where(np.arange(len(s.values) - a) % 24 == 0, 1e6, 0.0)
+    assert evaluation.seasonal_choice(wild, a, s.periods)[0] == 168
+    # a series whose daily pattern never changes: the day is as good as the week, the first such wins
+    daily = np.tile(np.arange(24.0), 60)
+    assert evaluation.seasonal_choice(daily, 1000, (24, 168))[0] == 24
+    assert evaluation.seasonal_choice(daily, 1000, (12,)) == (12, "seasonal naive: period 12")
+    assert evaluation.seasonal_choice(daily, 1000, ()) == (None, "")
+
+
+def test_classical_forecasts_say_which_season_they_used():
+    from rnn_core import data
+    from rnn_core.forecasting import evaluation
+
+    s = data.load("traffic")
+    a = int(len(s.values) * 0.7)
+    origins = np.arange(a + 10, a + 60)
+    out = evaluation.classical_forecasts(s.values, a, origins, 2, ("naive", "seasonal_naive"), period=24,
+                                         periods=s.periods)
+    assert out.season == 168 and any("period 168" in n for n in out.notes)
+    np.testing.assert_array_equal(out.forecasts["seasonal_naive"],
+                                  B.rolling_forecasts("seasonal_naive", s.values, origins, 2, 168))
+    one = evaluation.classical_forecasts(s.values, a, origins, 2, ("seasonal_naive",), period=24)
+    assert one.season == 24 and not one.notes

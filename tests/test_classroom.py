@@ -146,3 +146,12 @@ def test_a_non_finite_number_or_a_repeated_key_in_the_link_is_a_note_not_a_crash
         lookback = at.slider(key="lookback").value
         assert f"The link gives `lookback` 3 values; the control uses `{lookback}`" in notes
         assert "cannot take 12" not in notes and at.number_input(key="seed").value == 0
+
+
+def test_an_exercise_link_hides_sections_left_empty_and_the_try_it_buttons():
+    from ui.classroom import hiding_css
+
+    css = hiding_css("cell,lr", None)
+    assert '[data-testid="stExpander"]' in css and ":not(:has(.st-key-cell)):not(:has(.st-key-lr))" in css
+    assert "st-key-question_try_" in css
+    assert "stExpander" not in hiding_css(None, "lr"), "hiding one control leaves the sections alone"

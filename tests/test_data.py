@@ -187,7 +187,7 @@ def test_export_default_is_chronological_hourly_and_not_unixtime(export):
     assert_valid(s)
     assert len(s) == export.rows
     assert isinstance(s.index, pd.DatetimeIndex) and s.index.is_monotonic_increasing and s.index.is_unique
-    assert s.name == info.default_value_column == "pressure_station"
+    assert s.name == info.default_value_column == "temperature"  # what a weather file is opened for
     assert s.name != "unixtime" and s.values.max() < 200  # not unix seconds (~1.7e9)
     assert any("oldest first" in n for n in s.notes)
     assert s.period == 24

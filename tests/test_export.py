@@ -347,3 +347,13 @@ def test_the_snippet_rebuilds_every_preset_exactly(name):
     exec(head, ns)  # noqa: S102
     assert ns["cfg"] == cfg
     assert max(len(line) for line in snippet.splitlines()) <= 88, "fits a notebook cell"
+
+
+def test_one_upload_cap_the_uploader_states_and_the_server_enforces():
+    import tomllib
+    from pathlib import Path
+
+    server = tomllib.loads((Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text())
+    cap_mb = server["server"]["maxUploadSize"]
+    assert export.MAX_MODEL_BYTES == cap_mb * 2**20, "the model uploader says the server's own number"
+    assert data.MAX_UPLOAD_BYTES <= cap_mb * 2**20, "a CSV the app accepts fits through the server"

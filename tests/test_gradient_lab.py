@@ -1,6 +1,7 @@
 """Gradient lab: the exploding flag, clipping as applied, the heatmap matrix, keep-gate bias, groups."""
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -163,3 +164,72 @@ def test_diagnostics_overhead_reports_the_probe_cost_and_an_interval():
     every = o["suggested_grad_every"]
     assert o["probe_ms"] / (every * o["epoch_ms"]) <= gradient_lab.OVERHEAD_LIMIT
     assert every == 1 or o["probe_ms"] / ((every - 1) * o["epoch_ms"]) > gradient_lab.OVERHEAD_LIMIT
+
+
+def _occlude_one_by_one(model, X):
+    """The definition of input_influence, step by step: what the batched version must equal."""
+    X = torch.as_tensor(X)
+    fill = X.mean(dim=(0, 1))
+    with torch.no_grad():
+        base = model(X)
+        out = []
+        for t in range(X.shape[1]):
+            Z = X.clone()
+            Z[:, t] = fill
+            out.append(float((model(Z) - base).abs().sum(1).mean()))
+    return np.array(out)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "gru", "mlp"])
+def test_input_influence_is_occlusion_one_step_at_a_time(cell):
+    torch.manual_seed(0)
+    model = models.build_model(config.ModelConfig(cell=cell, hidden_size=6), "multi", 7, 2)
+    X = np.random.default_rng(1).normal(size=(90, 7, 1)).astype(np.float32)  # 90 windows: several chunks
+    model.train()
+    got = gradient_lab.input_influence(model, X)
+    assert model.training, "the model's mode is restored"
+    np.testing.assert_allclose(got, _occlude_one_by_one(model.eval(), X), rtol=1e-5, atol=1e-7)
+
+
+def test_input_influence_sees_a_latched_value_the_gradient_misses():
+    """One saturated unit holds the sign of x_1: its slope is ~0, yet removing x_1 changes the answer."""
+    model = models.build_model(config.ModelConfig(cell="rnn", hidden_size=1), "next", 12, 1)
+    with torch.no_grad():
+        cell = model.cells[0]
+        cell.weight_ih.fill_(0.2)
+        cell.weight_hh.fill_(8.0)  # a strong self-loop: once pushed off 0 the unit latches at ±1
+        cell.bias_ih.zero_()
+        cell.bias_hh.zero_()
+        model.head.weight.fill_(1.0)
+        model.head.bias.zero_()
+    X = np.zeros((2, 12, 1), dtype=np.float32)
+    X[:, 0, 0] = [0.5, -0.5]  # only the first value is non-zero; the mean input stays 0
+    influence = gradient_lab.input_influence(model, X)
+    from rnn_core.training import diagnostics
+
+    slopes = diagnostics.input_connectivity(model, X)
+    assert influence[0] > 0.9 and np.all(influence[1:] < 1e-6)
+    assert slopes[0] < 1e-3 * influence[0]
+
+
+def test_page_config_is_the_gradients_page_setting_and_keeps_race_settings():
+    cfg = gradient_lab.page_config(cell="rnn", lookback=40, seed=3)
+    assert cfg.data.name == "memory_recall" and dict(cfg.data.params) == {"lookback": 40, "seed": 3}
+    assert cfg.window.scaler == "none" and cfg.model.hidden_size == gradient_lab.PAGE_HIDDEN_SIZE
+    assert cfg.train.epochs == gradient_lab.PAGE_TRAIN["epochs"] and cfg.train.seed == 3
+    assert cfg.model.keep_bias == gradient_lab.PAGE_KEEP_BIAS, "kept for the race's gated cells"
+    sine = gradient_lab.page_config(cell="gru", lookback=12, data_cfg=config.DataConfig("sine"))
+    assert sine.window.scaler == "standard" and sine.data.name == "sine"
+    with pytest.raises(ConfigError):
+        gradient_lab.page_config(lookback=0)
+    task = memory_task.page_task(40, seed=3)
+    assert len(task.prepared.train) == memory_task.PAGE_N_TRAIN and task.prepared.lookback == 40
+
+
+def test_trainer_influence_averages_over_fewer_windows_for_long_lookbacks(monkeypatch):
+    seen = []
+    monkeypatch.setattr(gradient_lab, "input_influence", lambda model, X: seen.append(len(X)) or np.zeros(X.shape[1]))
+    for lookback in (10, 100, 300):
+        fake = SimpleNamespace(model=None, prepared=SimpleNamespace(val=SimpleNamespace(X=np.zeros((80, lookback, 1)))))
+        assert gradient_lab.trainer_influence(fake).shape == (lookback,)
+    assert seen == [gradient_lab.INFLUENCE_WINDOWS, 6, 4]

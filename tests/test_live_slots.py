@@ -61,13 +61,14 @@ def test_a_waiter_that_gives_up_leaves_the_queue():
 
 
 def test_training_in_the_page_itself_goes_through_the_same_slots(monkeypatch):
-    """The arena, the gate lab, the layer lab and pretraining hold a server slot while they train."""
+    """The arena, the gate lab's timing, the layer lab and pretraining hold a server slot while they train
+    (the gate lab's own run trains live, in chunks that take a slot each)."""
     import inspect
 
     from ui import arena_views, gate_views, layer_views, transfer_views
 
     for fn in (arena_views._network, arena_views._strategy, layer_views.h0_options, layer_views.compare,
-               gate_views.gate_run, gate_views.measure, transfer_views.pretrained):
+               gate_views.measure, transfer_views.pretrained):
         source = inspect.getsource(getattr(fn, "__wrapped__", fn))
         assert "live.server_slot()" in source, fn.__name__
     slots = live._Slots(1)

@@ -96,3 +96,15 @@ def test_a_finished_train_page_run_with_the_same_settings_is_reused(mode):
     assert any("reused your finished run" in c.value for c in at.caption)
     part = arena.reuse(tr, arena.network_config(cfg, "gru"), tr.values)
     assert part is not None and part.reused
+
+
+def test_the_window_preparation_and_the_season_are_offered():
+    at = run_page(PAGE, epochs=2, traffic_n=504, arena_models=["naive", "seasonal_naive", "gru"])
+    assert at.selectbox(key="arena_season").options[1:] == ["24", "168"]
+    assert any("seasonal naive" in c.value and "the better season" in c.value for c in at.caption)
+    before = _table(at).loc["GRU", "mae"]
+    at.selectbox(key="transform").set_value("difference").run()
+    assert not at.exception
+    assert _table(at).loc["GRU", "mae"] != before, "the network trains on the changes now"
+    at.selectbox(key="arena_season").set_value(24).run()
+    assert not at.exception and not any("the better season" in c.value for c in at.caption)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.apptest_helpers import chart, run_page
+from tests.apptest_helpers import chart, run_page, tick_until
 
 PAGE = "6_Inside_LSTM_and_GRU.py"
 QUICK = {"dataset": "sine", "inside_epochs": 5}  # a short sine and few epochs keep each training quick
@@ -41,9 +41,17 @@ def test_switching_to_gru_changes_diagram_code_and_equation(at):
     assert any("update gate" in md.value for md in at.markdown)
 
 
-def test_train_shows_gate_heatmaps_that_follow_window_and_candidate_toggle(at):
+def _trained(at):
+    return tick_until(at, lambda a: a.session_state["inside"].finished and _metrics(a)["epochs"] == "5")
+
+
+def test_train_shows_gate_heatmaps_live_that_follow_window_and_candidate_toggle(at):
     at.button(key="inside_train").click().run()
     assert not at.exception
+    assert at.session_state["inside_running"], "Train starts a live run"
+    assert chart(at, "gate_heatmaps"), "the gates are drawn from the first tick, before training ends"
+    _trained(at)
+    at.run()  # the page rerun a finished run asks for
     metrics = _metrics(at)
     assert metrics["epochs"] == "5" and {"mean f", "mean i", "mean o", "mean g"} <= set(metrics)
     assert "mean " in _texts(chart(at, "cell_diagram")), "the trained gates' means appear in the diagram"
@@ -57,6 +65,8 @@ def test_train_shows_gate_heatmaps_that_follow_window_and_candidate_toggle(at):
     names = [t.get("name") for t in chart(at, "gate_heatmaps")["data"] if t["type"] == "heatmap"]
     assert names == ["f", "i", "o", "g", "state"]
     at.radio(key="inside_cell").set_value("gru").run()  # training follows the settings once asked for
+    assert at.session_state["inside_running"]
+    _trained(at)
     names = [t.get("name") for t in chart(at, "gate_heatmaps")["data"] if t["type"] == "heatmap"]
     assert names == ["z", "r", "n", "state"] and not at.exception
 
@@ -86,8 +96,22 @@ def test_a_too_short_sequence_is_a_message_not_a_crash():
 def test_numbers_are_formatted_for_a_student():
     import numpy as np
 
-    from ui.gate_views import fmt_in_window, fmt_loss
+    from ui.gate_views import fmt_in_window
+    from ui.setup import number
 
     assert fmt_in_window(-1.764e-14, np.array([1.0, -1.0])) == "0.000", "no 1e-14 noise, no negative zero"
     assert fmt_in_window(3855.2, np.array([5000.0])) == "3855"
-    assert fmt_loss(0.0482) == "0.0482" and fmt_loss(0.00012) == "1.2e-04" and fmt_loss(float("nan")) == "–"
+    assert number(0.0482) == "0.0482" and number(0.00012) == "1.2e-4" and number(float("nan")) == "–"
+
+
+def test_the_speed_sentence_states_a_difference_only_beyond_the_measured_spread():
+    from rnn_core.labs.gates import SpeedRow
+    from ui.gate_views import speed_sentence
+
+    def rows(lstm_ms, gru_ms):
+        return [SpeedRow("lstm", 400, sorted(lstm_ms)[1], tuple(lstm_ms), 0.1, 4),
+                SpeedRow("gru", 300, sorted(gru_ms)[1], tuple(gru_ms), 0.1, 4)]
+
+    assert "no clear difference" in speed_sentence(rows([110, 150, 200], [120, 190, 210]))
+    assert "**slower**" in speed_sentence(rows([100, 105, 110], [150, 160, 170]))
+    assert "**faster**" in speed_sentence(rows([150, 160, 170], [100, 105, 110]))

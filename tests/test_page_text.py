@@ -102,3 +102,17 @@ def test_python_corpus_and_model_limits(at):
     at.slider(key="text_num_layers").set_value(3).run()
     assert not at.exception
     assert any("parameters" in e.value for e in at.error)
+
+
+def test_samples_show_what_they_copy_and_the_chart_marks_the_best_epoch(at):
+    copies = [c.value for c in at.caption if "Longest stretch copied" in c.value]
+    assert len(copies) == 3, "one under each sample"
+    assert at.number_input(key="text_patience").value == 15, "early stopping is on by default"
+    at.button(key=STEP).click().run()
+    at.button(key=STEP).click().run()
+    tr = at.session_state["char_lm"]
+    best = min(tr.history, key=lambda r: r.val_loss).epoch
+    layout = chart(at, "text_loss_chart")["layout"]
+    assert any(s.get("x0") == best for s in layout.get("shapes", [])), "a dotted line at the best epoch"
+    assert any(f"in epoch {best}" in c.value for c in at.caption)
+    assert not at.exception

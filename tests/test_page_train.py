@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from rnn_core import config
 from tests.apptest_helpers import run_page, tick_until
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "4_Train.py")
@@ -87,4 +88,43 @@ def test_finished_run_joins_the_leaderboard(at):
     at.button(key="start_pause").click().run()
     tick_until(at, lambda a: len(a.session_state["leaderboard"] if "leaderboard" in a.session_state else []) == 1)
     assert len(at.session_state["leaderboard"]) == 1
+    columns = list(at.session_state["leaderboard"][0])
+    assert columns[1:4] == ["mae (rnn)", "rmse (rnn)", "mase (rnn)"], "scores first, before the settings"
     assert len(at.dataframe) >= 2
+
+
+def test_a_new_sequence_opens_with_its_own_settings():
+    at = run_page("4_Train.py")
+    assert at.session_state["transform"] == "none" and at.session_state["lookback"] == 16
+    at.selectbox(key="dataset").set_value("co2").run()
+    assert not at.exception and not at.warning, "no note about the link: the settings changed on purpose"
+    opened = config.for_dataset("co2")
+    assert at.session_state["transform"] == opened.window.transform == "difference"
+    assert any("settings for **co2**" in c.value for c in at.caption)
+    at.selectbox(key="dataset").set_value("nile").run()
+    assert at.session_state["hidden_size"] == 8 and at.session_state["patience"] == 10
+    assert at.session_state["trainer"].cfg.window.transform == "mean"
+
+
+def test_a_link_or_another_page_keeps_its_values_on_first_open():
+    at = run_page("4_Train.py", dataset="co2", lookback=30)
+    assert at.session_state["lookback"] == 30 and at.session_state["transform"] == "difference"
+
+
+def test_a_sequence_too_short_to_learn_from_says_so():
+    at = run_page("4_Train.py", dataset="collatz")
+    assert at.session_state["lookback"] == 3
+    assert any("too short to learn from" in w.value and "16 training windows" in w.value for w in at.warning)
+    at.selectbox(key="dataset").set_value("sunspots").run()
+    assert not any("too short" in w.value for w in at.warning)
+
+
+def test_the_baselines_include_drift_and_the_better_season():
+    at = run_page("4_Train.py", traffic_n=24 * 7 * 5)
+    at.slider(key="epochs").set_value(2).run()
+    at.button(key="start_pause").click().run()
+    tick_until(at, lambda a: a.session_state["trainer"].finished)
+    at.run()
+    models = [str(i) for i in at.dataframe[0].value.index]
+    assert "drift" in models and "seasonal naive" in models
+    assert any("seasonal naive" in c.value and "period 168" in c.value for c in at.caption)

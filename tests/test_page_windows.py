@@ -148,3 +148,31 @@ def test_real_messy_calgary_file_renders():
     assert not at.error
     assert len(at.dataframe[0].value) == 10
     assert any(k.proto.id.endswith("split_chart") for k in at.get("plotly_chart"))
+
+
+def _preparations(at):
+    return next(df.value for df in at.dataframe if "preparation" in df.value.columns)
+
+
+def test_the_preparation_table_counts_test_values_beyond_the_training_range():
+    at = _app(dataset="noisy_trend")
+    table = _preparations(at)
+    assert list(table["preparation"])[:4] == [config.TRANSFORM_LABELS[t] for t in ("none", "difference", "last", "mean")]
+    assert table["preparation"].iloc[4].startswith("seasonal differencing (season ")
+    assert table.iloc[0, 1].startswith("139 of 150 (93%)"), "the values as they are climb out of the range"
+    assert table.iloc[1, 1].startswith("0 of 150")
+    assert any("93%" in w.value for w in at.warning)
+    at.selectbox(key="transform").set_value("difference").run()
+    assert not at.exception and not at.warning
+    assert any("0%" in s.value for s in at.success)
+    assert at.session_state["transform"] == "difference", "shared with the Train page"
+
+
+def test_a_series_without_a_season_is_not_offered_seasonal_differencing():
+    at = _app(dataset="traffic", transform="seasonal")
+    assert at.selectbox(key="period").options == ["24", "168"]
+    at.selectbox(key="dataset").set_value("nile").run()
+    assert not at.exception
+    assert "seasonal" not in at.selectbox(key="transform").options
+    assert at.session_state["transform"] == "none"
+    assert not any("season" in p for p in _preparations(at)["preparation"])

@@ -200,3 +200,80 @@ def test_structure_score_tells_text_from_noise(english):
     flat = " ".join(python[:4000].split())  # the right words, but no indentation
     assert text_writing.structure_score(python[5000:5400], python)["ok"]
     assert not text_writing.structure_score(flat[:400], python)["ok"]
+
+
+# ---------------------------------------------------------------- copied or written?
+def _longest_by_brute_force(sample: str, corpus: str) -> int:
+    return max((j - i for i in range(len(sample)) for j in range(i, len(sample) + 1) if sample[i:j] in corpus),
+               default=0)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text("ab c", max_size=30), st.text("ab c", min_size=1, max_size=40))
+def test_longest_copy_is_the_longest_shared_substring(sample, corpus):
+    copy = text_writing.longest_copy(sample, corpus)
+    assert copy in sample and copy in corpus
+    assert len(copy) == _longest_by_brute_force(sample, corpus)
+
+
+def test_longest_copy_finds_a_memorised_passage(english):
+    passage = english[5000:5300]
+    assert text_writing.longest_copy("zzz" + passage + "qqq", english) == passage
+    assert len(text_writing.longest_copy("qzqzqzqz", english)) <= 1
+
+
+def _history(val, train):
+    from rnn_core.training.trainer import EpochRecord
+
+    return [EpochRecord(i + 1, t, v, 1.0, 1.0, 0.1, 0.005) for i, (v, t) in enumerate(zip(val, train, strict=True))]
+
+
+def test_generalisation_marks_the_best_epoch_and_memorising():
+    falling = list(np.linspace(3.0, 1.0, 20))
+    fit = text.generalisation(_history(list(np.linspace(3.0, 1.5, 20)), falling))
+    assert fit.best_epoch == 20 and not fit.memorising
+    overfit = text.generalisation(_history([3.0, 2.0, 1.6, 1.7, 1.8, 1.9, 2.0, 2.2], falling[:8]))
+    assert overfit.best_epoch == 3 and overfit.best_val == 1.6 and overfit.memorising
+    assert overfit.last_val > 1.6 and overfit.last_train < overfit.best_train
+    # validation a little noisy around its minimum is not memorising, nor is a rise while training rises too
+    assert not text.generalisation(_history([3.0, 2.0, 1.60, 1.61, 1.59, 1.62, 1.61, 1.60], falling[:8])).memorising
+    assert not text.generalisation(_history([3.0, 2.0, 1.6, 1.7, 1.8, 1.9, 2.0, 2.2], [3.0] * 8)).memorising
+    assert text.generalisation([]) is None
+
+
+def test_the_english_corpus_is_large_and_says_where_it_comes_from(english):
+    from rnn_core import resources
+    from rnn_core.labs import text_corpus
+
+    assert 100_000 <= len(english) <= text.MAX_CORPUS_CHARS
+    notes = resources.read_text(text_corpus.NOTES).strip()
+    assert english.startswith(notes), "the app's own notes come first"
+    assert "documentation strings of the Python standard library" in english[len(notes):len(notes) + 300]
+    assert ">>>" not in english and "    " not in english, "prose only: no code examples"
+    for paragraph in text_corpus.prose_paragraphs("A plain sentence that is long enough to be kept as a paragraph "
+                                                  "of prose here.\n\n>>> print(1)\n1\n\n    indented code"):
+        assert paragraph.startswith("A plain sentence")
+
+
+# The defaults train for about 200 half-second epochs: the one slow test of this module.
+@pytest.fixture(scope="module")
+def default_run(english):
+    tr = text.CharTrainer(text.text_config(), english)
+    tr.run()
+    return tr
+
+
+GREEDY_COPY_BOUND = 40  # characters: the 8,000-character corpus gave verbatim passages of hundreds
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1800)
+def test_defaults_generalise_and_do_not_copy_the_corpus(default_run, english):
+    tr = default_run
+    val = [r.val_loss for r in tr.history]
+    assert tr.status in ("done", "stopped_early")
+    assert val[-1] <= 1.1 * min(val), f"final validation loss {val[-1]:.3f}, minimum {min(val):.3f}"
+    assert min(val) < 0.5 * tr.uniform_loss
+    greedy = text_writing.samples(tr.model, tr.vocab, [0.0], prompt="th", length=400)[0]
+    copy = text_writing.longest_copy(greedy, english)
+    assert len(copy) < GREEDY_COPY_BOUND, copy

@@ -196,3 +196,16 @@ def test_every_live_run_follows_the_protocol(sine):
         done = live.run()
         assert isinstance(done, int) and done >= 1 and live.finished and live.run() == 0, name
         assert live.status in ("done", "stopped_early"), name
+
+
+def test_a_chunk_that_ends_inside_an_epoch_says_how_far_it_got():
+    from rnn_core import config, data
+    from rnn_core.training.trainer import Trainer
+
+    cfg = config.PRESETS["tiny"].replace(train={"batch_size": 8, "epochs": 2})
+    tr = Trainer(cfg, data.load(cfg.data.name, **cfg.data.kwargs()))
+    assert tr.epoch_fraction == 0.0
+    tr.run(budget_s=0.0)  # one batch, then out of time
+    assert tr.in_epoch and 0.0 < tr.epoch_fraction < 1.0
+    tr.run(max_epochs=1)
+    assert not tr.in_epoch and tr.epoch_fraction == 0.0 and tr.epoch == 1

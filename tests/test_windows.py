@@ -269,3 +269,131 @@ def test_windows_too_large_for_memory_are_refused():
     big = np.sin(np.arange(200_000) / 10.0)
     with pytest.raises(ConfigError, match="more than"):
         prepare(big, WindowConfig(lookback=200, horizon=48, mode="seq2seq"))
+
+
+# ---------------------------------------------------------------- preparations that follow a trend
+
+PREPARATIONS = [("difference", 0), ("seasonal", 7), ("last", 0), ("mean", 0)]
+
+
+def _trend(n=240, seed=0):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n, dtype=np.float64)
+    return 0.3 * t + 5 * np.sin(2 * np.pi * t / 7) + rng.normal(0, 0.5, n)
+
+
+@pytest.mark.parametrize("transform, period", PREPARATIONS)
+@pytest.mark.parametrize("mode, horizon", [("next", 1), ("multi", 9), ("seq2seq", 3)])
+def test_true_prepared_targets_turn_back_into_the_series_values(transform, period, mode, horizon):
+    """Feed the prepared targets themselves through the way back: out come the true values, on every part."""
+    values = _trend()
+    cfg = WindowConfig(lookback=10, horizon=horizon, mode=mode, transform=transform, period=period)
+    p = W.prepare(values, cfg)
+    for part in (p.train, p.val, p.test):
+        np.testing.assert_allclose(p.to_units(W.as_forecasts(part.Y, mode), part.origins), part.targets,
+                                   rtol=1e-5, atol=1e-4)
+        np.testing.assert_allclose(W.inverse_targets(p, W.as_forecasts(part.Y, mode), part.origins), part.targets,
+                                   rtol=1e-5, atol=1e-4)
+        # the inputs a recursive forecast builds from a history are the part's own inputs
+        np.testing.assert_allclose(p.inputs(p.histories(part.origins)), part.X, rtol=1e-5, atol=1e-5)
+        np.testing.assert_array_equal(part.targets, values[part.origins[:, None] + np.arange(horizon)])
+
+
+@pytest.mark.parametrize("transform, period", PREPARATIONS)
+def test_what_each_preparation_asks_the_network_for(transform, period):
+    values = _trend()
+    p = W.prepare(values, WindowConfig(lookback=10, transform=transform, period=period, scaler="none"))
+    o = p.test.origins
+    x, y = p.test.X[:, :, 0].astype(np.float64), p.test.Y[:, 0].astype(np.float64)
+    past = values[o[:, None] - 10 + np.arange(10)]  # (N, 10)
+    if transform == "difference":
+        want_x, want_y = past - values[o[:, None] - 11 + np.arange(10)], values[o] - values[o - 1]
+    elif transform == "seasonal":
+        want_x, want_y = past - values[o[:, None] - 17 + np.arange(10)], values[o] - values[o - 7]
+    else:
+        ref = past[:, -1] if transform == "last" else past.mean(axis=1)
+        want_x, want_y = past - ref[:, None], values[o] - ref
+    np.testing.assert_allclose(x, want_x, atol=1e-4)
+    np.testing.assert_allclose(y, want_y, atol=1e-4)
+
+
+@pytest.mark.parametrize("transform, period", PREPARATIONS)
+def test_the_test_points_do_not_move_with_the_preparation(transform, period):
+    values = _trend()
+    base = W.prepare(values, WindowConfig(lookback=10, horizon=3, mode="multi"))
+    p = W.prepare(values, WindowConfig(lookback=10, horizon=3, mode="multi", transform=transform, period=period))
+    np.testing.assert_array_equal(p.test.origins, base.test.origins)
+    np.testing.assert_array_equal(p.val.origins, base.val.origins)
+    assert p.train.origins[0] == 10 + {"difference": 1, "seasonal": 7}.get(transform, 0), "needs more history"
+
+
+@pytest.mark.parametrize("transform, period", PREPARATIONS)
+def test_the_prepared_scaler_never_sees_validation_or_test_values(transform, period):
+    values = _trend()
+    cfg = WindowConfig(lookback=10, transform=transform, period=period)
+    a, _ = W.split_bounds(len(values), cfg.split)
+    huge = values.copy()
+    huge[a:] = 1e6 * np.arange(len(values) - a)
+    p1, p2 = W.prepare(values, cfg), W.prepare(huge, cfg)
+    assert p1.scaler == p2.scaler
+    np.testing.assert_array_equal(p1.train.X, p2.train.X)
+    np.testing.assert_array_equal(p1.train.Y, p2.train.Y)
+
+
+def test_a_network_that_predicts_no_change_is_the_naive_forecast():
+    values = _trend()
+    p = W.prepare(values, WindowConfig(lookback=10, transform="difference"))
+    zero = float(p.scaler.transform(0.0))  # "no change", in the scaled units the network outputs
+    out = p.recursive(lambda X: np.full((len(X), 1), zero), p.test.origins, horizon=4)
+    np.testing.assert_allclose(out, np.repeat(values[p.test.origins - 1][:, None], 4, axis=1))
+
+
+def test_recursive_with_values_as_they_are_matches_multistep():
+    import torch
+
+    from rnn_core.forecasting import multistep
+
+    values = _trend()
+    p = W.prepare(values, WindowConfig(lookback=6))
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(6, 1))
+    with torch.no_grad():
+        mine = p.recursive(lambda X: model(torch.from_numpy(X)).numpy(), p.test.origins, 5)
+    theirs = multistep.recursive_forecast(model, p.scaler, values, p.test.origins, 6, 5)
+    np.testing.assert_allclose(mine, theirs, rtol=1e-4, atol=1e-4)
+
+
+def test_preparation_settings_are_checked():
+    from rnn_core import config
+
+    with pytest.raises(ConfigError, match="preparation"):
+        W.prepare(_trend(), WindowConfig(transform="log"))
+    with pytest.raises(ConfigError, match="season"):
+        W.prepare(_trend(), WindowConfig(transform="seasonal"))
+    with pytest.raises(ConfigError, match="season"):
+        config.validate(config.PRESETS["tiny"].replace(window={"transform": "seasonal", "period": 0}))
+    with pytest.raises(ConfigError, match="preparation"):
+        config.validate(config.PRESETS["tiny"].replace(window={"transform": "log"}))
+    # a straight line has one constant change: nothing to scale, and the message says why
+    with pytest.raises(DataError, match="difference.*every training value is the same"):
+        W.prepare(np.arange(100.0), WindowConfig(lookback=4, transform="difference"))
+    with pytest.raises(DataError, match=r"11 values of history \(1 more for the differencing\)"):
+        W.prepare(np.arange(30.0) ** 2, WindowConfig(lookback=10, transform="difference", split=(0.3, 0.4)))
+
+
+def test_range_check_counts_the_test_values_beyond_the_training_range():
+    from rnn_core import data
+    from rnn_core.data import transforms
+
+    s = data.load("noisy_trend")
+    rows = {(r["transform"], r["period"]): r for r in transforms.compare(s.values, WindowConfig(lookback=16),
+                                                                          s.periods)}
+    raw = rows[("none", 0)]
+    assert raw["total"] == 150 and raw["outside"] == raw["above"] and raw["outside"] / raw["total"] > 0.9
+    for key in [("difference", 0), ("last", 0), ("mean", 0)]:
+        assert rows[key]["outside"] / rows[key]["total"] < 0.05, key
+    assert ("seasonal", s.period) in rows
+    # counted by hand for the values as they are
+    a, b = W.split_bounds(len(s.values), (0.7, 0.15))
+    train_targets = s.values[16:a]
+    assert raw["outside"] == int(np.sum(s.values[b:] > train_targets.max()) + np.sum(s.values[b:] < train_targets.min()))

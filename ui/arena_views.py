@@ -17,7 +17,7 @@ import streamlit as st
 from rnn_core import config
 from rnn_core.config import ExperimentConfig, ModelConfig, TrainConfig, WindowConfig
 from rnn_core.errors import ConfigError
-from rnn_core.forecasting import arena, arima, multistep
+from rnn_core.forecasting import arena, arima, evaluation, multistep
 from rnn_core.plots import arena as plots
 from ui import classroom, live, train_controls
 from ui.setup import chart_text, plain, plotly_chart
@@ -26,6 +26,7 @@ BIND = train_controls.BIND
 OWN = "your own settings"
 DEFAULT_MODELS = ["naive", "seasonal_naive", "drift", "arima", "mlp", "gru"]
 ORDER_SEARCH, ORDER_MINE = "AIC search", "my order"
+BEST_SEASON = "the better on the training part"
 
 
 # ---------------------------------------------------------------- cached pieces
@@ -67,7 +68,7 @@ def apply_preset(name: str, keep=()) -> None:
         return
     p = arena.PRESETS[name]
     w, m, t = p.cfg.window, p.cfg.model, p.cfg.train
-    values = {"dataset": p.cfg.data.name, "lookback": w.lookback, "horizon": w.horizon,
+    values = {"dataset": p.cfg.data.name, "lookback": w.lookback, "horizon": w.horizon, "transform": w.transform,
               "hidden_size": m.hidden_size, "epochs": t.epochs, "lr": float(t.lr),
               "batch_size": t.batch_size, "arena_models": list(p.spec.models), "arena_order": ORDER_SEARCH}
     values.update({f"{p.cfg.data.name}_{key}": value for key, value in p.cfg.data.params})
@@ -85,8 +86,9 @@ def apply_linked_preset() -> None:
 
 
 def preset_picker() -> None:
+    # no format_func: a bound selectbox writes the shown text into the link, and a copied link must
+    # carry the preset's short name
     st.selectbox("Preset", [OWN, *arena.PRESETS], key="arena_preset", on_change=_apply_preset, **BIND,
-                 format_func=lambda n: n.replace("_", " "),
                  help="Two set-ups that make a point; picking one sets the dataset and the controls below.")
     name = st.session_state.get("arena_preset", OWN)
     if name != OWN:
@@ -115,16 +117,24 @@ def settings(data_cfg: config.DataConfig, series) -> tuple[ExperimentConfig, are
         cols = c3.columns(3)
         order = tuple(int(col.number_input(k, 0, 5 if k != "d" else 2, v, key=f"arena_{k}", **BIND))
                       for col, k, v in zip(cols, "pdq", (1, 0, 0), strict=True))
+    periods = evaluation.known_periods(series)
     with c4.expander("Network settings"):
+        transform, period = train_controls.transform_select(periods)
         hidden_size = st.slider("hidden_size", 1, config.MAX_HIDDEN_SIZE, 32, key="hidden_size", **BIND)
         epochs = st.slider("Epochs", 1, 500, 60, key="epochs", **BIND)
         lr = train_controls.lr_input(0.01)
         st.caption("Shared with the Train page; every other setting (layers, scaler, batch size, "
                    "optimizer, seed…) is the one you chose there.")
+    season = None
+    if "seasonal_naive" in models and len(periods) > 1:
+        choice = st.selectbox("Seasonal naive's season (steps)", [BEST_SEASON, *periods], key="arena_season", **BIND,
+                              help="This series has more than one season. By default the one that forecasts the "
+                                   "training part better is used (never chosen on the test part).")
+        season = None if choice == BEST_SEASON else int(choice)
     cfg = ExperimentConfig(
         data=data_cfg,
         window=WindowConfig(lookback=int(lookback), horizon=int(horizon), mode="multi" if horizon > 1 else "next",
-                            scaler=_train_page("scaler")),
+                            scaler=_train_page("scaler"), transform=transform, period=period),
         model=ModelConfig(cell="gru", hidden_size=int(hidden_size), num_layers=int(_train_page("num_layers")),
                           activation=_train_page("activation"), alpha=float(_train_page("alpha")),
                           skip=int(_train_page("skip")), layer_norm=bool(_train_page("layer_norm")),
@@ -133,7 +143,7 @@ def settings(data_cfg: config.DataConfig, series) -> tuple[ExperimentConfig, are
                           optimizer=_train_page("optimizer"), clip=float(_train_page("clip")) or None,
                           patience=int(_train_page("patience")) or None, seed=int(_train_page("seed"))),
     )
-    return config.validate(cfg), arena.ArenaSpec(tuple(models), order)
+    return config.validate(cfg), arena.ArenaSpec(tuple(models), order, season=season)
 
 
 def _seasonal_note(period, series) -> str:
@@ -235,6 +245,9 @@ def stationarity_section(result: arena.ArenaResult) -> None:
         (st.success if result.adf.stationary else st.warning)(
             f"**ADF test on the training part:** {result.adf.verdict} So ARIMA needs **d = {d}** "
             f"({'no differencing' if d == 0 else 'difference once'}).", icon="🧪")
+        st.caption("Only the training part is tested here, because ARIMA is fitted on it. The Sequence data page "
+                   "tests the whole series (or its most recent values), so its verdict can differ: a shorter "
+                   "stretch holds fewer cycles and gives the test less evidence against a unit root.")
     for part in result.arima.values():
         st.caption(f"{part.label}: fitted on {part.n_fit:,} training values in {part.seconds:.1f} s "
                    f"(AIC {part.aic:.1f}).")
@@ -243,7 +256,8 @@ def stationarity_section(result: arena.ArenaResult) -> None:
 def scoreboard_section(series, result: arena.ArenaResult, unit: str) -> None:
     st.table(metrics_table(result))
     st.caption(f"{len(result.origins):,} test windows, {result.horizon} step{'s' if result.horizon > 1 else ''} "
-               f"each, in {plain(unit)}. MASE below 1 beats the one-step naive error on the training part. "
+               f"each, in {plain(unit)}. MASE divides the MAE by the one-step naive forecast's error on the training "
+               "part: below 1 beats that one-step naive; several steps ahead, even naive scores above 1. "
                "Best in green.")
     for note in result.notes:
         st.caption(f"ℹ️ {plain(note)}")
@@ -266,6 +280,9 @@ def residuals_section(result: arena.ArenaResult) -> None:
         st.info("Add ARIMA to the models to see its residual diagnostics.")
     for name, part in checks.items():
         (st.success if part.check.white else st.warning)(f"**{part.label}:** {part.check.verdict}", icon="🔍")
+        st.caption("The Ljung-Box test adds up the squared autocorrelations of the errors over many lags: a "
+                   "small p (below 0.05) means they are too large together for pure noise, so the model left "
+                   "a pattern it could have used.")
         plotly_chart(plots.residual_acf_figure(part.check, f"Autocorrelation of {part.label}'s one-step errors"),
                      key=f"arena_resid_{name}", width="stretch")
         if part.search is not None:

@@ -22,7 +22,7 @@ from ui import streamlit_internals
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _RAW, _NOTES = "_url_raw", "_url_notes_box"
 # Query parameters that are not widgets, so they are never "ignored".
-NOT_WIDGETS = {"only", "hide", "embed", "embed_options"}
+NOT_WIDGETS = {"only", "hide", "embed", "embed_options", "run"}  # run: ui.run_store's id
 MAX_HIDDEN = 40
 LECTURE_CHART_SCALE, LECTURE_FONT_PX = 1.3, 17  # plotly's own type is 12 px
 
@@ -36,6 +36,25 @@ _LECTURE_CSS = """
 [data-testid="stMain"] h2, [data-testid="stMain"] h3 { font-size: 2.1rem; color: #000; }
 [data-testid="stMain"] [data-testid="stCaptionContainer"] { display: none; }
 [data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #fff; }
+</style>
+"""
+
+
+# Streamlit fades an element to a third of its opacity while the script that drew it reruns.
+# A live view reruns twice a second, so on a projector it would blink: its elements stay opaque.
+# (A fixed rule: nothing from the URL or the user reaches it.)
+# Metric cards and buttons wrap a long label or value onto a second line instead of cutting it
+# with "…" (a narrow column at 1280 px, lecture mode's larger type).
+PAGE_CSS = """
+<style>
+[class*="st-key-live_"] [data-stale="true"], [data-stale="true"]:has(> [class*="st-key-live_"]) {
+  opacity: 1 !important; transition: none !important; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *,
+[data-testid="stMain"] button, [data-testid="stMain"] button * {
+  white-space: normal !important; text-overflow: clip !important; overflow-wrap: anywhere; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *, [data-testid="stMetricValue"],
+[data-testid="stMetricValue"] * { overflow: visible !important; }
 </style>
 """
 
@@ -56,8 +75,14 @@ def hiding_css(only: str | None, hide: str | None) -> str:
     """
     rules = []
     if _keys(only):
-        keep = "".join(f":not(.st-key-{k})" for k in [*_keys(only), "lecture"])
+        kept = [*_keys(only), "lecture"]
+        keep = "".join(f":not(.st-key-{k})" for k in kept)
         rules.append(f'[class*="st-key-"]:has([data-testid="stWidgetLabel"]){keep} {{ display: none; }}')
+        # a section whose controls are all hidden goes too, and so do "Try it" buttons (they load whole set-ups)
+        holds_kept = "".join(f":not(:has(.st-key-{k}))" for k in kept)
+        rules.append(f'[data-testid="stExpander"]:has([class*="st-key-"] [data-testid="stWidgetLabel"]){holds_kept}'
+                     ' { display: none; }')
+        rules.append('[class*="st-key-question_try_"] { display: none; }')
     rules += [f".st-key-{k} {{ display: none; }}" for k in _keys(hide)]
     return f"<style>{' '.join(rules)}</style>" if rules else ""
 
@@ -66,6 +91,7 @@ def begin() -> None:
     """Called by ``page_setup``: lecture switch, hiding rules, and the slot for URL notes."""
     lecture = st.sidebar.toggle("🎓 Lecture mode", key="lecture", bind="query-params", persist_state="session",
                                 help="For a projector: larger type and charts, high contrast, captions hidden, explanations folded.")
+    st.html(PAGE_CSS)
     if lecture:
         st.html(_LECTURE_CSS)
     css = hiding_css(st.query_params.get("only"), st.query_params.get("hide"))
@@ -116,6 +142,12 @@ def plotly_chart(fig, key: str, where=None, **kwargs) -> None:
                           height=round((fig.layout.height or 450) * LECTURE_CHART_SCALE))
         fig.update_xaxes(tickfont_size=px, title_font_size=px)
         fig.update_yaxes(tickfont_size=px, title_font_size=px)
+        for note in fig.layout.annotations:  # diagram labels and notes: readable from the back row
+            note.font.size = max(px - 3, round((note.font.size or 12) * LECTURE_CHART_SCALE))
+        legend = fig.layout.legend
+        if legend.orientation == "h" and (legend.y is None or legend.y >= 1):
+            # at this size a legend above the plot runs into the title: beside it, the plot makes room
+            fig.update_layout(legend=dict(orientation="v", x=1.02, xanchor="left", y=1, yanchor="top"))
     (where or st).plotly_chart(fig, key=key, **kwargs)
 
 
@@ -142,7 +174,7 @@ def exercise_link(url: str, params: dict, keep: list[str]) -> str:
     from urllib.parse import urlencode
 
     base = url.split("?", 1)[0]
-    query = {k: v for k, v in params.items() if k not in ("only", "hide")}
+    query = {k: v for k, v in params.items() if k not in ("only", "hide", "run")}  # a run is not shared
     if keep:
         query["only"] = ",".join(_keys(",".join(keep)))
     return f"{base}?{urlencode(query)}" if query else base

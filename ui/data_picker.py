@@ -71,10 +71,14 @@ def _upload_widgets() -> data.Series | None:
             "Value column", info.numeric_columns, key="csv_value_column", persist_state="session",
             index=info.numeric_columns.index(info.default_value_column) if info.default_value_column else 0,
         )
+        if value_column is not None and value_column == info.default_value_column:
+            st.caption(f"ℹ️ {plain(f'Started on {value_column!r}: {info.default_value_reason}. Pick another above.')}")
         time_options = ("(none: use row order)",) + tuple(info.time_columns)
         time_choice = st.selectbox(
             "Time column", time_options, key="csv_time_column", persist_state="session",
             index=time_options.index(info.default_time_column) if info.default_time_column else 0,
+            format_func=lambda c: f"{c} (shown in UTC)" if c in info.utc_columns else c,
+            help="Times with zones (such as MST) and unix times are shown in UTC." if info.utc_columns else None,
         )
         time_column = "" if time_choice == time_options[0] else time_choice  # "": row order, not auto-pick
         digest = hashlib.sha256(content).hexdigest()  # the whole hash: two files never share a cache entry

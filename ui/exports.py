@@ -7,6 +7,7 @@ in tables and code blocks only, never as markdown or HTML.
 
 from __future__ import annotations
 
+import copy
 import re
 
 import pandas as pd
@@ -19,6 +20,7 @@ from rnn_core.training.trainer import Trainer
 from ui.setup import show_error
 
 PART_LABELS = {"test": "test", "val": "validation", "train": "training"}
+_LOADED = "_loaded_checkpoint"  # a model file the student chose to use, until the page builds its trainer
 
 
 def _stem(tr: Trainer) -> str:
@@ -93,6 +95,46 @@ def _loader() -> None:
         return
     st.success("The file is a valid RNN Playground model: its settings and weights fit together.", icon="✅")
     st.dataframe(_summary(checkpoint), hide_index=True, width="stretch")
+    st.button("🔁 Use this network on the current series", key="use_loaded", on_click=_use, args=(checkpoint,),
+              help="Its settings go into the controls (the series stays the one picked above). Its forecasts "
+                   "are scored at once, Start trains it further, and it joins the leaderboard.")
+
+
+def _use(checkpoint: export.Checkpoint) -> None:
+    """Button callback: show the file's settings in the controls and drop the current run."""
+    from ui import live, train_controls
+
+    st.session_state.update(train_controls._flat(checkpoint.cfg))
+    st.session_state[_LOADED] = checkpoint
+    live.request_reset()
+
+
+def same_network(a, b) -> bool:
+    """Configs that agree on everything but the data."""
+    return a.replace(data=b.data) == b
+
+
+def trainer_factory():
+    """What ``live.ensure_trainer`` builds the next run with: a plain Trainer, or, right after "Use this
+    network", one that starts from the file's weights (a copy: using a file twice starts from it twice)."""
+    checkpoint = st.session_state.get(_LOADED)
+    if checkpoint is None:
+        return Trainer
+
+    def build(cfg, series):
+        if not same_network(checkpoint.cfg, cfg):
+            return Trainer(cfg, series)
+        st.session_state.pop(_LOADED, None)
+        tr = Trainer(cfg, series, model=copy.deepcopy(checkpoint.model))
+        tr.loaded_from = dict(checkpoint.info["trained"], series=checkpoint.info["series"].get("name", ""))
+        return tr
+
+    return build
+
+
+def is_loaded(tr) -> bool:
+    """A run that started from a model file's weights (it has forecasts before its first epoch)."""
+    return getattr(tr, "loaded_from", None) is not None
 
 
 def export_panel(trainer: Trainer, result=None) -> None:

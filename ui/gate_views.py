@@ -19,17 +19,11 @@ from rnn_core.plots import gates as plots
 from rnn_core.plots.gates import CELL_NAMES
 from ui import live
 from ui.layer_views import clamped_slider
-from ui.setup import choices_help, explore_box, plotly_chart
+from ui.setup import choices_help, explore_box, number, plotly_chart
 from ui.train_controls import BIND
 
 SPEED_STATE = "inside_speed_runs"  # (config, fused) -> list of SpeedRow, this session only
 SPEED_EPOCHS = 6
-
-
-@st.cache_data(max_entries=16, show_spinner="Training a small network on your sequence…")
-def gate_run(cfg, _series) -> gates.GateRun:
-    with live.server_slot():
-        return gates.train_and_record(cfg, _series)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -40,11 +34,6 @@ def parameter_table(hidden_size: int) -> pd.DataFrame:
     return pd.DataFrame([{"cell": CELL_NAMES[c], "weight blocks": n["blocks"], "parameters (layer)": n["recurrent"],
                           "× vanilla": f"{n['recurrent'] / base:.2f}", "multiply-adds per step": n["macs_per_step"]}
                          for c, n in counts.items()]).set_index("cell")
-
-
-def fmt_loss(v: float) -> str:
-    """A loss short enough for a metric card: 3 significant digits, scientific when tiny."""
-    return "–" if not math.isfinite(v) else f"{v:.3g}" if abs(v) >= 0.01 else f"{v:.1e}"
 
 
 def fmt_in_window(v: float, x) -> str:
@@ -76,16 +65,25 @@ def speed_table(rows) -> pd.DataFrame:
 
 
 def speed_sentence(rows) -> str:
-    """What this measurement says about the GRU against the LSTM, in numbers (not assumed)."""
+    """What this measurement says about the GRU against the LSTM, in numbers (not assumed): a
+    difference is stated only when every timed GRU epoch was faster (or slower) than every LSTM one."""
     by = {r.cell: r for r in rows}
     lstm, gru = by["lstm"], by["gru"]
     ratio = gru.ms_per_epoch / lstm.ms_per_epoch
     params = gru.parameters / lstm.parameters
-    verdict = ("faster" if ratio < 0.95 else "slower" if ratio > 1.05 else "about as fast")
-    return (f"Measured just now: the GRU has **{params:.0%}** of the LSTM's parameters and took **{ratio:.2f}×** "
-            f"its time per epoch, so here it was **{verdict}**. Fewer numbers to learn does not guarantee less "
-            "time: at small sizes much of an epoch goes into per-step overhead rather than arithmetic, and "
-            "how well each kernel is optimised matters. Try a larger hidden size, and the `written` cells.")
+    spread = (f"GRU {min(gru.ms_each):.0f}–{max(gru.ms_each):.0f} ms, "
+              f"LSTM {min(lstm.ms_each):.0f}–{max(lstm.ms_each):.0f} ms per epoch")
+    if max(gru.ms_each) < min(lstm.ms_each):
+        verdict = f"took **{ratio:.2f}×** its time per epoch, so here it was **faster** ({spread})"
+    elif min(gru.ms_each) > max(lstm.ms_each):
+        verdict = f"took **{ratio:.2f}×** its time per epoch, so here it was **slower** ({spread})"
+    else:
+        verdict = (f"its epoch times overlap the LSTM's ({spread}), so this measurement shows **no clear "
+                   "difference** in speed; Measure again, or try a larger hidden size")
+    return (f"Measured just now: the GRU has **{params:.0%}** of the LSTM's parameters and {verdict}. Fewer "
+            "numbers to learn does not guarantee less time: at small sizes much of an epoch goes into per-step "
+            "overhead rather than arithmetic, and how well each kernel is optimised matters. Try a larger "
+            "hidden size, and the `written` cells.")
 
 
 # ---------------------------------------------------------------- the gates, in our words
@@ -166,30 +164,58 @@ def explore(key: str) -> None:
 
 # ---------------------------------------------------------------- the page's sections
 
+SLOT = "inside"  # the live slot of the gate lab's run
+
+
+def _train_fresh() -> None:
+    """The Train button: a new run of the current settings, started at once."""
+    st.session_state.update(inside_on=True, inside_autostart=True)
+    st.session_state.pop(SLOT, None)
+
+
 def watch_section(data_cfg, series, cell: str):
-    """Train a small gated cell on the sequence (on request) and open one window up; returns the run or None."""
+    """Train a small gated cell on the sequence, live, and open one window up; returns its latest
+    recording (for the diagram's gate means) or None."""
     c = st.columns([1, 1, 1, 0.8])
     hidden_size = c[0].slider("hidden_size (units)", 2, 32, 8, key="inside_hidden_size", **BIND,
                               help="Few units keep the heatmaps readable: one row per unit.")
     lookback = c[1].slider("lookback (steps per window)", 4, 96, 24, key="inside_lookback", **BIND)
     epochs = c[2].slider("epochs", 5, 60, 20, key="inside_epochs", **BIND)
-    c[3].button("Train", key="inside_train", type="primary", width="stretch",
-                on_click=lambda: st.session_state.update(inside_on=True))
+    c[3].button("Train", key="inside_train", type="primary", width="stretch", on_click=_train_fresh,
+                help="A new run with these settings; the gates below change as it learns.")
     cfg = gates.inside_config(data_cfg, cell, hidden_size, lookback, epochs)
     if not st.session_state.get("inside_on"):
-        st.caption("Press **Train**: a few seconds on one CPU thread; results are kept per setting, so you "
-                   "can switch between LSTM and GRU and back.")
+        st.caption("Press **Train**: a few seconds on one CPU thread. The heatmaps follow the gates while "
+                   "the network learns; Pause, Step and Reset work as on the Train page.")
         return None
-    run = gate_run(cfg, series)
+    run = live.trainer(SLOT)
+    if run is None or run.cfg != cfg:  # new settings, a new run (each run is a few seconds)
+        followed = run is not None  # settings changed under a run: the new one starts by itself
+        run = st.session_state[SLOT] = gates.GateTraining(cfg, series)
+        st.session_state[f"{SLOT}_running"] = st.session_state.pop("inside_autostart", False) or followed
+    live.buttons(run, SLOT)
+    if len(series) > gates.MAX_VALUES:
+        st.caption(f"ℹ️ Trained on the most recent {gates.MAX_VALUES:,} of {len(series):,} values.")
+    live.live_fragment(lambda tr, note: _draw_gates(tr, note, series, lookback), SLOT)
+    return run.recording() if run.epoch > 0 else None
+
+
+def _draw_gates(training, note, series, lookback: int) -> None:
+    """One tick of the gate lab: progress, metrics and the heatmaps of one window, with the weights as they are."""
+    if note:
+        st.info(note, icon="⏳")
+    state = "training…" if live.is_running(SLOT) else training.status.replace("_", " ")
+    st.progress(training.epoch / training.epochs_total,
+                text=f"Epoch {training.epoch} of {training.epochs_total} · {state}")
+    run = training.recording()
+    cell = run.cell
     m = st.columns(4 + len(run.means))
     m[0].metric("epochs", run.epochs)
-    m[1].metric("validation loss", fmt_loss(run.val_losses[-1]) if run.val_losses else "–")
+    m[1].metric("validation loss", number(run.val_losses[-1]) if run.val_losses else "–")
     m[2].metric("training time", f"{run.seconds:.1f} s")
     m[3].metric("parameters", f"{run.parameters:,}")
     for k, (name, label) in enumerate(gates.GATE_LABELS[cell].items(), start=4):
         m[k].metric(f"mean {name}", f"{run.means[name]:.2f}", help=f"The {label}'s mean over validation windows.")
-    if len(series) > gates.MAX_VALUES:
-        st.caption(f"ℹ️ Trained on the most recent {gates.MAX_VALUES:,} of {len(series):,} values.")
     w1, w2 = st.columns([3, 1])
     k = clamped_slider(w1, "validation window", 1, len(run.x), 1, "inside_window") - 1
     candidates = w2.toggle(f"show the candidate {'g' if cell == 'lstm' else 'n'}", key="inside_candidates", **BIND)
@@ -197,14 +223,15 @@ def watch_section(data_cfg, series, cell: str):
     start, end = series.index[w["origin"] - lookback], series.index[w["origin"] - 1]
     st.caption(f"Window {k + 1} of {len(run.x)} (validation part, never trained on): inputs {start} to {end}; "
                f"true next value {fmt_in_window(w['target'], w['x'])}, "
-               f"forecast {fmt_in_window(w['prediction'], w['x'])}.")
+               f"forecast {fmt_in_window(w['prediction'], w['x'])}"
+               + (" (untrained weights)." if training.epoch == 0 else "."))
     rows = plots.default_rows(cell, candidates)
-    plotly_chart(plots.gate_heatmaps(cell, w["x"], w["gates"], w["state"], rows, w["target"], w["prediction"]),
-                 key="gate_heatmaps", width="stretch")
+    live.chart("gate_heatmaps", lambda: plots.gate_heatmaps(cell, w["x"], w["gates"], w["state"], rows, w["target"],
+                                                            w["prediction"]),
+               training, (training.trainer.steps, k, candidates), SLOT, every_s=1.0)
     st.caption("Each row of a heatmap is one unit, each column one time step, lined up with the input above. "
                "Yellow = gate open (near 1), dark = closed (near 0). Candidate and state rows are red for "
                "positive, blue for negative.")
-    return run
 
 
 def speed_section(data_cfg, series) -> None:

@@ -12,25 +12,21 @@ from rnn_core.labs import gradients as gradient_lab
 from rnn_core.labs import memory as memory_task
 from rnn_core.plots import gradients as plots
 from rnn_core.plots.training import grad_figure
-from rnn_core.training import diagnostics
 from rnn_core.training.trainer import Trainer
 from ui import live
-from ui.setup import choices_help, explore_box
+from ui.setup import choices_help, explore_box, prose
 
 BIND = {"bind": "query-params", "persist_state": "session"}
 CELLS = ("rnn", "leaky", "skip", "lstm", "gru")
 TASKS = {"memory": "the memory task: recall the first value, the rest is noise",
          "sequence": "the sequence picked in the sidebar"}
 # The probe runs the written-out loop: up to ~45 % of a fused LSTM epoch at lookback 300 (measured with
-# gradient_lab.diagnostics_overhead), so every 5th epoch keeps it under 10 % for every cell.
-GRAD_EVERY = 5
-PAGE_TRAIN = {"epochs": 60, "batch_size": 32, "lr": 0.01, "seed": 0, "grad_every": GRAD_EVERY}
-N_TRAIN = 256  # memory-task sequences on this page: small, so a long lookback still trains live
+# gradient_lab.diagnostics_overhead), so recording every 5th epoch (gradient_lab.PAGE_TRAIN) keeps it under 10 %.
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def memory(lookback: int, seed: int) -> memory_task.MemoryTask:
-    return memory_task.recall_task(lookback - 1, lookback, n_train=N_TRAIN, seed=seed)
+    return memory_task.page_task(lookback, seed)
 
 
 @st.cache_data(show_spinner=False)
@@ -61,17 +57,13 @@ def settings(data_cfg) -> tuple[config.ExperimentConfig, float]:
     radius = st.number_input("Spectral radius (0 = as initialised)", 0.0, 10.0, 0.0, 0.25, key="grad_radius", **BIND)
     layer_norm = st.toggle("Layer normalisation", False, key="grad_layer_norm", **BIND)
     clip = st.number_input("Gradient clipping (0 = off)", 0.0, 1000.0, 1.0, 0.5, key="grad_clip", **BIND)
-    st.caption("Hidden size 32, Adam, lr 0.01, batch 32, 60 epochs, seed 0.")
-    if task == "memory":
-        data_cfg = config.DataConfig("memory_recall", (("lookback", lookback), ("seed", 0)))
-    cfg = config.ExperimentConfig(
-        data=data_cfg,
-        window=config.WindowConfig(lookback=int(lookback), scaler="none" if task == "memory" else "standard"),
-        model=config.ModelConfig(cell=cell, hidden_size=32, activation=activation, alpha=float(alpha), skip=int(skip),
-                                 layer_norm=bool(layer_norm), init=init, radius=float(radius) or None,
-                                 keep_bias=float(keep_bias)),
-        train=config.TrainConfig(clip=float(clip) or None, **PAGE_TRAIN))
-    return config.validate(cfg)
+    t = gradient_lab.PAGE_TRAIN
+    st.caption(f"Hidden size {gradient_lab.PAGE_HIDDEN_SIZE}, Adam, lr {t['lr']}, batch {t['batch_size']}, "
+               f"{t['epochs']} epochs, seed 0; the memory task has {memory_task.PAGE_N_TRAIN} training sequences.")
+    return gradient_lab.page_config(
+        cell=cell, lookback=int(lookback), data_cfg=None if task == "memory" else data_cfg, activation=activation,
+        alpha=float(alpha), skip=int(skip), layer_norm=bool(layer_norm), init=init, radius=float(radius) or None,
+        keep_bias=float(keep_bias), clip=float(clip) or None)
 
 
 def _windows(cfg, series):
@@ -146,7 +138,8 @@ EXPLORE = {
         "Keep the **Vanilla RNN**, lookback 60, and look at the profile and the heatmap: how many orders of "
         "magnitude does ‖∂L/∂hₜ‖ lose from the last step to the first? Now set **Recurrent initialisation** "
         "to orthogonal and the **spectral radius** to 2: what does the flag say, and which way does the line tilt?",
-        "Backpropagation through time multiplies one Jacobian per step. With a recurrent weight that shrinks "
+        "Backpropagation through time multiplies one Jacobian per step (the table of how much each hidden "
+        "unit at one step moves each unit at the next). With a recurrent weight that shrinks "
         "(radius below 1, or saturated tanh units) the product **vanishes**: early inputs barely change the "
         "weights, so the network cannot learn long dependencies. With one that stretches (radius above 1) "
         "it **explodes**: one batch can throw the weights far away and the loss jumps or turns into NaN.",
@@ -231,10 +224,16 @@ def draw_gradients(tr, note) -> None:
     live.chart("grad_heatmap", lambda: plots.grad_heatmap(*gradient_lab.grad_matrix(profile)),
                tr, (len(tr.grad_history),), lab, every_s=1.0)
     live.chart("clip_chart", lambda: plots.clip_figure(tr.history, tr.cfg.train.clip), tr, version, lab)
-    live.chart("connectivity_chart", lambda: plots.connectivity_figure(
-        diagnostics.input_connectivity(tr.model, tr.prepared.val.X[-64:])), tr, version, lab, every_s=1.0)
-    st.caption("On the memory task only step 1 matters: a network that has learned it leans on the "
-               "leftmost bar.")
+    live.chart("connectivity_chart", lambda: influence_figure(tr), tr, version, lab,
+               every_s=1.0 if tr.cfg.window.lookback <= 64 else 5.0)  # occlusion costs lookback² steps
+    st.caption(prose("gradients")["connectivity"])
+
+
+def influence_figure(tr):
+    """Occlusion per input step (gradient_lab.trainer_influence) on the last validation windows, as bars."""
+    return plots.connectivity_figure(gradient_lab.trainer_influence(tr)).update_layout(
+        title_text="Input influence: how far the prediction moves when one input is taken away",
+        yaxis_title_text="mean |ŷ − ŷ without xₜ|")
 
 
 def race_section(cfg, series, cells: tuple) -> None:

@@ -24,7 +24,7 @@ import streamlit as st
 
 from rnn_core.errors import PlaygroundError
 from rnn_core.training.trainer import Trainer
-from ui import classroom, streamlit_internals
+from ui import classroom, run_store, streamlit_internals
 
 BUDGET_S = 0.45  # training time per tick: about two redraws a second; drawing (server and browser) costs the rest
 FIRST_BUDGET_S = 0.05
@@ -34,9 +34,12 @@ MAX_RUNNING = int(os.environ.get("RNN_PLAYGROUND_MAX_TRAINERS", "2"))
 WAIT_S = 3.0  # a session waits this long for a free slot (asleep, so it costs nothing) before saying "busy"
 BUSY_CHART_S = 1.0  # while students queue for slots, a chart is rebuilt at most this often
 SEND_WAIT_S = 0.5  # at most this long for the event loop to send a tick's drawing
+SLICE_S = 0.05  # within a chunk, how often training looks for a click (Pause) or a closed tab
 MIN_BUDGET_S = 0.05  # under load chunks shrink towards this, so a full class still sees an update every ~2 s
 
 TRAINER = "trainer"  # the Train page's slot; other pages pass their own slot name
+_SLOTS = "_live_slots"  # the slots this session has trained in
+LIVE_KEY = "live_"  # key prefix of the container a live fragment draws in (see ui.classroom.PAGE_CSS)
 
 
 def _keys(slot: str) -> tuple[str, str, str, str]:
@@ -167,6 +170,21 @@ def request_step(slot: str = TRAINER) -> None:
     st.session_state[step] = True
 
 
+def pause(slot: str = TRAINER) -> None:
+    st.session_state[_keys(slot)[1]] = False
+
+
+def slots_in(state) -> list[str]:
+    """The live slots whose trainer is among ``state``'s keys (a run brought back by a reload)."""
+    return [slot for slot in state.get(_SLOTS, ()) if _keys(slot)[0] in state]
+
+
+def _kept_keys() -> list[str]:
+    """Session-state keys a reload must not lose: every live slot's trainer and lock, and the slot list."""
+    slots = st.session_state.get(_SLOTS, set())
+    return [_SLOTS, *(key for slot in slots for key in (_keys(slot)[0], _keys(slot)[2]))]
+
+
 def request_reset(slot: str = TRAINER) -> None:
     key, running, _, _ = _keys(slot)
     st.session_state[running] = False
@@ -201,7 +219,7 @@ def advance(tr: Trainer, slot: str = TRAINER) -> str | None:
         try:
             # the very first chunk is short, so the first loss point shows at once
             first = tr.epoch == 0 and not getattr(tr, "in_epoch", False)
-            tr.step() if step else tr.run(budget_s=FIRST_BUDGET_S if first else slots.budget(BUDGET_S))
+            tr.step() if step else run_chunk(tr, FIRST_BUDGET_S if first else slots.budget(BUDGET_S))
         finally:
             lock.release()
     except PlaygroundError as err:  # a config the Trainer refuses mid-way
@@ -210,6 +228,17 @@ def advance(tr: Trainer, slot: str = TRAINER) -> str | None:
     finally:
         slots.release()
     return None
+
+
+def run_chunk(tr, budget_s: float, user_is_waiting=streamlit_internals.user_is_waiting) -> int:
+    """Train for ``budget_s`` in slices of ``SLICE_S``, ending early once the user is waiting:
+    Pause stops training within a slice, not at the end of the chunk (the next epoch does not
+    start). Resumable runs make the slices add up to the same history as one call."""
+    deadline, done = time.monotonic() + budget_s, 0
+    while True:
+        done += tr.run(budget_s=max(0.0, min(SLICE_S, deadline - time.monotonic())))
+        if tr.finished or time.monotonic() >= deadline or user_is_waiting():
+            return done
 
 
 def chart(key: str, build, source, version=(), slot: str = TRAINER, every_s: float = 0.0, update=None) -> None:
@@ -255,6 +284,10 @@ def live_fragment(draw, slot: str = TRAINER) -> None:
     # the flag, not is_running(): a run that ended in a tick whose page rerun got lost still
     # ticks once more, and that tick reruns the page to show the results
     interval = TICK_S if st.session_state.get(_keys(slot)[1]) and trainer(slot) is not None else None
+    if trainer(slot) is not None:  # kept on the server under the session's run id: a reload brings it back
+        st.session_state.setdefault(_SLOTS, set()).add(slot)
+        run_store.keep(_kept_keys())
+        run_store.restored_note()
 
     @st.fragment(run_every=interval)
     def tick():
@@ -266,7 +299,8 @@ def live_fragment(draw, slot: str = TRAINER) -> None:
             st.rerun()
         was_running = is_running(slot)
         note = advance(tr, slot)
-        draw(tr, note)
+        with st.container(key=f"{LIVE_KEY}{slot}"):  # stays fully opaque while it redraws
+            draw(tr, note)
         _wait_until_sent()
         if was_running and tr.finished:
             st.session_state[_keys(slot)[1]] = False

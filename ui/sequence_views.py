@@ -200,7 +200,8 @@ def past_future_section(series) -> int | None:
     scores.index = [plots.FORECAST_LABELS.get(i, i) for i in scores.index]
     st.dataframe(scores.style.format("{:.4g}").highlight_min(axis=0, color="#bbf7d0"), width="stretch")
     st.caption(f"Errors over the {n - today:,} future values, in {plain(series.unit or 'value')}. MASE divides "
-               "the MAE by the naive one-step error on the past: below 1 beats the naive forecast." +
+               "the MAE by the one-step naive forecast's error on the past: below 1 beats that one-step naive; "
+               "forecasting many steps ahead, even naive scores above 1." +
                ("" if period else " Seasonal naive needs a season length."))
     return period
 
@@ -213,6 +214,9 @@ def stl_section(work, wx, period: int | None) -> None:
     lv, lx = recent(work, wx, stl_limit(period))
     parts = stl(lv, period)
     plotly_chart(plots.stl_figure(lx, parts, f"STL decomposition with period {period}"), key="stl", width="stretch")
+    st.caption(f"STL (seasonal-trend decomposition by Loess) fits smooth local curves to split the series into a "
+               f"slow trend, a pattern repeating every {period} steps, and the rest; trend + season + rest "
+               "add up to the series.")
 
 
 def acf_section(sv, label: str) -> None:

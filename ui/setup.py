@@ -13,7 +13,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from rnn_core import runtime
 from rnn_core.errors import PlaygroundError
-from ui import classroom, memory
+from ui import classroom, memory, run_store
 from ui.classroom import plotly_chart  # noqa: F401 - pages draw charts through it (lecture mode)
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -57,6 +57,7 @@ def page_setup(title: str, icon: str = "🔁") -> None:
             _link(path, label, page_icon)
         st.divider()
     classroom.begin()
+    run_store.restore()  # a reload takes the session's runs back (?run=<id>)
     memory.collector()  # one per server: gives back what closed sessions leave behind
 
 
@@ -95,6 +96,31 @@ def plain(text) -> str:
 def chart_text(text) -> str:
     """``text`` for a plotly title or axis label: plotly reads tags such as ``<a href>``, so they are escaped."""
     return html.escape(str(text))
+
+
+_SUFFIXES = ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
+
+
+def number(v, digits: int = 3) -> str:
+    """A value short enough for a metric card: ``3.77 M`` rather than ``3770000`` or ``3.77e+06``.
+
+    Examples
+    --------
+    >>> [number(x) for x in (0.01234, 3.774e6, -2.5e4, 4.2e-5, 8.1e17, float("inf"), None)]
+    ['0.0123', '3.77 M', '-25 k', '4.2e-5', '8.1e17', '∞', '–']
+    """
+    if v is None or v != v:
+        return "–"
+    if abs(v) == float("inf"):
+        return "∞" if v > 0 else "-∞"
+    size = abs(v)
+    if 1e-3 <= size < 1e4 or size == 0:
+        return f"{v:.{digits}g}"
+    for scale, suffix in _SUFFIXES:
+        if scale <= size < 1e15:
+            return f"{v / scale:.{digits}g} {suffix}"
+    mantissa, exponent = f"{v:.{max(1, digits - 1)}e}".split("e")
+    return f"{float(mantissa):g}e{int(exponent)}"
 
 
 def show_error(err: Exception) -> None:

@@ -57,3 +57,22 @@ def expire_closed_sessions() -> int:
         return len(Runtime.instance()._session_mgr._session_storage._cache.expire())
     except Exception:  # noqa: BLE001
         return -1
+
+
+def user_is_waiting() -> bool:
+    """True when the session has asked for something a live chunk must not keep waiting: a whole-page
+    run (a click such as Pause, a changed widget) or a stop (the tab closed). A fragment's own timer
+    ticks do not count. False where the internals are missing (AppTest), so chunks run their budget.
+    """
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+        from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
+
+        requests = get_script_run_ctx().script_requests
+        state, data = requests._state, requests._rerun_data
+        if state == ScriptRequestType.STOP:
+            return True
+        whole_page = not (data.fragment_id or data.fragment_id_queue or data.is_fragment_scoped_rerun)
+        return state == ScriptRequestType.RERUN and whole_page
+    except Exception:  # noqa: BLE001 - no server, or an internal that moved; tests/test_live_send.py notices
+        return False

@@ -14,7 +14,7 @@ from rnn_core.config import CELL_LABELS, MAX_EPOCHS
 from rnn_core.labs import text, text_writing
 from rnn_core.plots import text as plots
 from ui import live
-from ui.setup import choices_help, guarded, plotly_chart
+from ui.setup import choices_help, explain, guarded, plain, plotly_chart, prose
 
 SLOT = "char_lm"  # this page's live-training slot
 BIND = {"bind": "query-params", "persist_state": "session"}
@@ -22,6 +22,7 @@ SAMPLE_EVERY_S = 3.0  # while training, samples are rewritten this often
 CORPUS_CAPTIONS = {"english": "notes written for this app", "python": "standard-library source code",
                    "paste": "paste your own text"}
 PROMPTS = {"english": "th", "python": "    def ", "paste": ""}
+DEFAULT_EPOCHS = 200
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -64,12 +65,40 @@ def settings(corpus_name: str, corpus_text: str):
                             help="How far back the network is trained to look.")
         lr = st.number_input("lr", 1e-4, 0.1, 0.005, 0.001, format="%.4f", key="text_lr", **BIND)
         batch_size = st.slider("batch_size", 4, 128, 32, 4, key="text_batch_size", **BIND)
-        epochs = st.slider("epochs", 10, MAX_EPOCHS, 300, 10, key="text_epochs", **BIND)
+        epochs = st.slider("epochs", 10, MAX_EPOCHS, DEFAULT_EPOCHS, 10, key="text_epochs", **BIND)
+        patience = st.number_input("Early-stopping patience (0 = off)", 0, 500, text.PATIENCE, 1, key="text_patience",
+                                   **BIND, help="Stop once the validation loss has not improved for this many "
+                                                "epochs, and keep the weights of its best epoch. Switch it off to "
+                                                "watch a network memorise a short text.")
         seed = st.number_input("seed", 0, 10_000, 0, key="text_seed", **BIND)
     digest = text.digest(corpus_text) if corpus_name == "paste" else ""
     cfg = text.text_config(corpus_name, digest, cell, hidden_size, num_layers, embedding, seq_len, float(lr),
-                           batch_size, epochs, int(seed))
+                           batch_size, epochs, int(seed), int(patience) or None)
     return text.check_config(cfg, text.Vocab.from_text(corpus_text).size)
+
+
+def mark_best(fig, fit):
+    """The loss chart with a dotted line at the epoch of the lowest validation loss."""
+    if fit is not None:
+        fig.add_vline(x=fit.best_epoch, line_dash="dot", line_color="#6b7280", row="all", col="all")
+        fig.add_annotation(x=fit.best_epoch, y=1.0, yref="paper", xref="x", text=f"best epoch {fit.best_epoch}",
+                           showarrow=False, yanchor="bottom", font_size=11)
+    return fig
+
+
+def generalisation_note(fit, tr) -> None:
+    """Where validation loss was lowest, and a warning when it rises while training loss falls."""
+    if fit is None:
+        return
+    kept = " Early stopping will keep the weights of that epoch." if tr.cfg.train.patience else \
+        " Early stopping is off: turn it on to keep the weights of that epoch."
+    if fit.memorising:
+        st.warning(f"**Memorising:** the validation loss has risen from {fit.best_val:.3f} (epoch {fit.best_epoch}) "
+                   f"to {fit.last_val:.3f} while the training loss fell from {fit.best_train:.3f} to "
+                   f"{fit.last_train:.3f}. The network is learning this text by heart, not patterns that carry "
+                   f"over to new text.{kept}", icon="📉")
+    else:
+        st.caption(f"Lowest validation loss so far: {fit.best_val:.3f}, in epoch {fit.best_epoch} (dotted line).")
 
 
 def temperatures(t: float) -> list[float]:
@@ -86,19 +115,24 @@ def current_samples(tr, temps: list[float], prompt: str, length: int, running: b
     stale = changed and (not running or now - kept["at"] >= SAMPLE_EVERY_S)
     if kept is None or kept["trainer"] is not tr or kept["key"] != key or stale:
         texts = text_writing.samples(tr.model, tr.vocab, temps, prompt, length, seed=tr.cfg.train.seed + tr.epoch)
-        kept = {"trainer": tr, "key": key, "steps": getattr(tr, "steps", tr.epoch), "at": now, "texts": texts}
+        copies = [text_writing.longest_copy(t, tr.text) for t in texts]  # once per sample, not per redraw
+        kept = {"trainer": tr, "key": key, "steps": getattr(tr, "steps", tr.epoch), "at": now, "texts": texts,
+                "copies": copies}
         st.session_state[f"{SLOT}_samples"] = kept
-    return kept["texts"]
+    return kept["texts"], kept["copies"]
 
 
 def sample_grid(tr, temps: list[float], prompt: str, length: int, running: bool, code: bool) -> None:
     """The samples side by side, each under its temperature; the prompt is shown with them."""
-    texts = current_samples(tr, temps, prompt, length, running)
-    for col, t, continuation in zip(st.columns(len(temps)), temps, texts):
+    texts, copies = current_samples(tr, temps, prompt, length, running)
+    for col, t, continuation, copy in zip(st.columns(len(temps)), temps, texts, copies, strict=True):
         with col:
             label = "greedy (T = 0)" if t == 0 else f"T = {t:.2f}"
             st.markdown(f"**{label}**")
             st.code(prompt + continuation, language="python" if code else None, wrap_lines=True, height=300)
+            shown = "".join(text.printable(c) if c in "\n\t" else c for c in copy)
+            st.caption(f"📋 Longest stretch copied from the corpus: **{len(copy)}** of {len(continuation)} "
+                       f"characters: “{plain(shown)}”")
 
 
 # ---------------------------------------------------------------- the page's live view
@@ -118,6 +152,7 @@ def live_section(tr, cfg) -> None:
     prompt = c[2].text_input("Prompt", PROMPTS["english"], max_chars=200, key="prompt", **BIND,
                              help="The samples continue this text; the bar chart shows what comes next.")
     temps = temperatures(temperature)
+    explain(prose("text")["generalise"])
 
     def draw(tr, note):
         if note:
@@ -138,7 +173,10 @@ def live_section(tr, cfg) -> None:
             st.error(tr.message, icon="💥")
         elif tr.message:
             st.success(tr.message)
-        live.chart("text_loss_chart", lambda: plots.loss_figure(tr.history, tr.uniform_loss), tr, (tr.epoch,), SLOT)
+        fit = text.generalisation(tr.history)
+        live.chart("text_loss_chart", lambda: mark_best(plots.loss_figure(tr.history, tr.uniform_loss), fit), tr,
+                   (tr.epoch,), SLOT)
+        generalisation_note(fit, tr)
         with guarded():
             st.subheader("What it writes now")
             st.caption("The same network, the same prompt, three temperatures; rewritten every few seconds "

@@ -151,13 +151,12 @@ EXPLORE = {
         "source's (grey)? And in the last layer? Then read the similarity bars: which layer of the pretrained "
         "network looks most like the same layer of a network that only ever saw the target? Switch the "
         "sidebar's dataset to **Sunspots** or **Nile** and the source to **CO2**: does the order of the bars change?",
-        "The first layer only sees raw values, so what it can learn is generic: the current level, the local "
-        "slope, a smoothed memory of the last few steps. Every series needs those, which is why its states for "
-        "target inputs look like those for source inputs, and why even a network trained only on the target "
-        "ends up with a similar first layer (the bars are highest there; even random weights score about as "
-        "high, because a first layer mostly echoes its recent input). Deeper layers combine these features into what the "
-        "source task needed, say the phase of a sine wave, which another task may not need at all. So we "
-        "freeze the general early layers, keep the small target data set for the specific top, and add a new head.",
+        "The textbook reason: the first layer only sees raw values, so what it can learn is generic (the current "
+        "level, the local slope, a smoothed memory of the last few steps), while deeper layers combine these into "
+        "what the source task needed. The bars here do not prove it: a network with random weights that never "
+        "trained scores about as high on layer 1 as the pretrained one, because a first recurrent layer mostly "
+        "echoes its recent inputs whatever its weights. What does show that something transfers is the race: "
+        "the copied networks beat the one trained from scratch on the same few windows.",
     ),
     "data_size": (
         "when does transfer help most?",
@@ -225,8 +224,9 @@ def race_section(race, tcfg: transfer.TransferConfig, unit: str) -> None:
             c = st.columns([1, 1.3])
             c[0].dataframe(scores_frame(scores).style.highlight_min(axis=0, color="#bbf7d0").format("{:.4g}"),
                            key="transfer_scores_table")
-            c[0].caption(f"On the {len(race.prepared.test)} test windows, in the series' units. MASE < 1 beats "
-                         "the naive forecast on the kept training values.")
+            c[0].caption(f"On the {len(race.prepared.test)} test windows, in the series' units. MASE divides "
+                         "the MAE by the one-step naive forecast's error on the kept training values: below 1 "
+                         "beats that one-step naive.")
             plotly_chart(plots.scores_figure(scores, unit=chart_text(unit)), where=c[1],
                          key="transfer_scores_chart", width="stretch")
 
@@ -261,7 +261,8 @@ def hidden_section(pre, tcfg: transfer.TransferConfig, race, series) -> None:
                                      target_name=chart_text(getattr(series, "name", "target"))),
                  key="transfer_hidden_chart", width="stretch")
     plotly_chart(plots.similarity_figure(hc), key="transfer_similarity_chart", width="stretch")
-    st.caption("Linear CKA: 1 = the two layers carry the same information (up to rotation and scale), 0 = "
+    st.caption("Linear CKA (centred kernel alignment) compares how two layers arrange the same inputs: 1 = "
+               "the two layers carry the same information (up to rotation and scale), 0 = "
                "nothing in common; measured on target validation windows, against the from-scratch network "
                f"as it is after epoch {race.epoch}. Grey bars: the same comparison with a network of random "
                "weights that never trained, a reference for how much of the likeness needs no training at all.")

@@ -59,7 +59,7 @@ class DatasetSpec:
 
 
 _N = ParamSpec("Length", 500, 20, 20_000, int, "Number of time steps.")
-_SEED = ParamSpec("Seed", 0, 0, 2**31 - 1, int, "Same seed, same series.")
+_SEED = ParamSpec("Data seed", 0, 0, 2**31 - 1, int, "Same seed, same series.")
 
 DATASETS: dict[str, DatasetSpec] = {spec.name: spec for spec in [
     DatasetSpec("collatz", "Collatz (3x+1)", "The lecture's first sequence: 3x+1 from a start until it reaches 1.",
@@ -68,7 +68,7 @@ DATASETS: dict[str, DatasetSpec] = {spec.name: spec for spec in [
     DatasetSpec("noisy_trend", "Noisy trend", "A sine wave with noise on top of a linear trend (the course example).",
                 {"n": ParamSpec("Length", 1000, 50, 20_000, int, "Number of time steps."),
                  "noise": ParamSpec("Noise", 0.2, 0.0, 5.0, float, "Standard deviation of the Gaussian noise."),
-                 "seed": ParamSpec("Seed", 42, 0, 2**31 - 1, int, "Same seed, same series.")}, datasets.noisy_trend),
+                 "seed": ParamSpec("Data seed", 42, 0, 2**31 - 1, int, "Same seed, same series.")}, datasets.noisy_trend),
     DatasetSpec("sine", "Sine wave", "A clean (or noisy) sine wave with a period you choose.",
                 {"n": _N, "period": ParamSpec("Period", 25, 2, 5_000, int, "Steps per cycle."),
                  "amplitude": ParamSpec("Amplitude", 1.0, 0.01, 1_000.0, float, "Height of the wave."),
@@ -183,7 +183,8 @@ def from_csv(path_or_buffer, value_column: str | None = None, time_column=None,
     ----------
     path_or_buffer : str, Path, bytes or file-like
     value_column : str, optional
-        None picks the first mostly-filled numeric column that is not time-like.
+        None picks a temperature if a column's name says so, else the numeric column that
+        varies most like a measurement (see :func:`~rnn_core.data.csv_reader.from_csv`).
     time_column : str, optional
         None picks the first time-like column; False or "" keeps the file's row order.
     max_bytes : int

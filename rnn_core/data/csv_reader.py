@@ -12,6 +12,8 @@ Examples
 >>> info = inspect_csv(b"when,temp (C)\\n" + b"".join(b"2024-01-%02d,%d\\n" % (d, d) for d in range(1, 13)))
 >>> info.default_value_column, info.default_time_column
 ('temp (C)', 'when')
+>>> info.default_value_reason
+'its name says it is a temperature'
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import pandas as pd
 from rnn_core import config
 from rnn_core.data.csv_table import read_cells, to_numbers
 from rnn_core.data.series import Series
-from rnn_core.data.timeparse import numeric_times, text_times
+from rnn_core.data.timeparse import TimeReading, numeric_times, text_times
 from rnn_core.errors import DataError
 
 __all__ = ["MAX_GAP", "MAX_SERIES_LENGTH", "MAX_UPLOAD_BYTES", "MIN_LENGTH", "CsvInfo", "from_csv", "inspect_csv"]
@@ -36,6 +38,7 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_SERIES_LENGTH = config.MAX_SERIES_LENGTH
 MIN_LENGTH = 10  # fewer usable values than this cannot make a single useful window
 MAX_GAP = 24  # runs of missing values up to this long are interpolated; longer ones split the series
+_ID_WORDS = {"id", "idx", "index", "key", "code", "seq", "row", "zip"}  # words of names that label, not measure
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,10 @@ class CsvInfo:
     """What a CSV file offers, for the column pickers.
 
     ``numeric_columns``: usable value columns (at least MIN_LENGTH numbers, not time-like);
-    ``time_columns``: readable timestamps, unix seconds or years.
+    ``time_columns``: readable timestamps, unix seconds or years; ``utc_columns``: the time
+    columns shown in UTC (their cells carried zones, or they are unix times);
+    ``default_value_reason``: why the default value column was picked; ``notes``: what
+    reading the time columns assumed (each note names its column).
     """
 
     columns: tuple
@@ -52,14 +58,21 @@ class CsvInfo:
     n_rows: int
     default_value_column: str | None
     default_time_column: str | None
+    default_value_reason: str = ""
+    utc_columns: tuple = ()
+    notes: tuple = ()
 
 
 @dataclass
 class _Column:
     name: str
     numbers: np.ndarray | None  # float64 with NaN where a cell is missing; None for a text column
-    times: pd.DatetimeIndex | None  # tz-naive (UTC when the file gave zones); None if not time-like
     present: int  # non-empty cells
+    reading: TimeReading | None  # the times (tz-naive) and how they were read; None if not time-like
+
+    @property
+    def times(self) -> pd.DatetimeIndex | None:
+        return None if self.reading is None else self.reading.times
 
     @property
     def count(self) -> int:
@@ -75,10 +88,10 @@ def _analyse(frame: pd.DataFrame, sep: str) -> dict:
         present = int(cells.notna().sum())
         numbers = to_numbers(cells, sep).to_numpy(dtype=float)
         if present and np.isfinite(numbers).sum() >= 0.8 * present:
-            columns[name] = _Column(name, numbers, numeric_times(name, numbers), present)
+            columns[name] = _Column(name, numbers, present, numeric_times(name, numbers))
         else:
-            times = text_times(cells) if present else None
-            columns[name] = _Column(name, None if present else numbers, times, present)
+            columns[name] = _Column(name, None if present else numbers, present,
+                                    text_times(cells, name) if present else None)
     return columns
 
 
@@ -88,13 +101,66 @@ def _row_counter(column: _Column) -> bool:
     return unnamed and bool(np.all(np.diff(column.numbers) == 1))
 
 
-def _choices(columns: dict, n_rows: int) -> tuple[list, list, str | None, str | None]:
+def _words(name: str) -> list:
+    return [w for w in re.split(r"[^a-z0-9°]+", name.lower()) if w]
+
+
+def _temperature(name: str) -> int:
+    """2 for a name that says temperature ("temp (°C)"), 1 for an extreme of one ("max_air_temp"), else 0."""
+    words = _words(name)
+    if not any(re.fullmatch(r"\w*temp|temperature\w*|t(?:avg|mean)|°[cf]|celsius|fahrenheit|deg[cf]", w)
+               for w in words):
+        return 0
+    return 1 if any(w.startswith(("max", "min", "high", "low")) for w in words) else 2
+
+
+def _smoothness(column: _Column) -> float | None:
+    """How much each row's value follows the last one's (lag-1 autocorrelation), for a column that varies
+    like a measurement; None for what does not: ids and codes by name, counters and timestamps (always
+    rising or always falling), flags (two values), settings (stuck on one value most of the time)."""
+    if _ID_WORDS & set(_words(column.name)):
+        return None
+    x = column.numbers
+    a, b = x[:-1], x[1:]
+    both = np.isfinite(a) & np.isfinite(b)
+    a, b = a[both], b[both]
+    with np.errstate(all="ignore"):  # steps between values near the float limit overflow to inf: still a sign
+        steps = b - a
+    if len(steps) < 3 or np.all(steps > 0) or np.all(steps < 0) or np.count_nonzero(steps) < 0.5 * len(steps):
+        return None
+    if len(np.unique(x[np.isfinite(x)])) < 3:
+        return None
+    with np.errstate(all="ignore"):
+        r = float(np.corrcoef(a, b)[0, 1])
+    return r if np.isfinite(r) else None
+
+
+def _default_value(columns: dict, numeric: list, n_rows: int) -> tuple[str | None, str]:
+    """The value column to start on, and why: a temperature if the name says so (what a weather file is
+    opened for), else the smoothest measurement-like column, else the first mostly-filled one."""
+    good = [n for n in numeric if columns[n].count >= 0.5 * n_rows and not _row_counter(columns[n])]
+    varied = [n for n in good if np.nanmin(columns[n].numbers) < np.nanmax(columns[n].numbers)]
+    for level in (2, 1):
+        named = [n for n in varied if _temperature(n) == level]
+        if named:
+            return named[0], "its name says it is a temperature"
+    scores = {n: _smoothness(columns[n]) for n in good}
+    measured = [n for n in good if scores[n] is not None]
+    if measured:
+        return max(measured, key=lambda n: scores[n]), ("it changes smoothly from row to row, as a measurement "
+                                                        "does (ids, counters, codes and mostly empty columns are "
+                                                        "passed over)")
+    if good:
+        return good[0], "it is the first numeric column with values in most rows"
+    return (numeric[0], "it is the first numeric column") if numeric else (None, "")
+
+
+def _choices(columns: dict, n_rows: int) -> tuple[list, list, str | None, str | None, str]:
     numeric = [c.name for c in columns.values() if c.numbers is not None and c.times is None
                and c.count >= MIN_LENGTH]
     times = [c.name for c in columns.values() if c.times is not None]
-    good = [n for n in numeric if columns[n].count >= 0.5 * n_rows and not _row_counter(columns[n])]
-    value = (good or numeric or [None])[0]
-    return numeric, times, value, (times or [None])[0]
+    value, reason = _default_value(columns, numeric, n_rows)
+    return numeric, times, value, (times or [None])[0], reason
 
 
 def _load_table(path_or_buffer, max_bytes: int):
@@ -122,8 +188,11 @@ def inspect_csv(path_or_buffer, max_bytes: int = MAX_UPLOAD_BYTES) -> CsvInfo:
     ('when',)
     """
     frame, columns, _, _ = _load_table(path_or_buffer, max_bytes)
-    numeric, times, value, time = _choices(columns, len(frame))
-    return CsvInfo(tuple(frame.columns), tuple(numeric), tuple(times), len(frame), value, time)
+    numeric, times, value, time, reason = _choices(columns, len(frame))
+    readings = [columns[n].reading for n in times]
+    return CsvInfo(tuple(frame.columns), tuple(numeric), tuple(times), len(frame), value, time, reason,
+                   tuple(n for n, r in zip(times, readings, strict=True) if r.utc),
+                   tuple(note for r in readings for note in r.notes))
 
 
 def _pick(columns: dict, numeric: list, value_column, time_column, default_value):
@@ -210,8 +279,10 @@ def from_csv(path_or_buffer, value_column: str | None = None, time_column=None,
     path_or_buffer : str, Path, bytes or file-like
         The file. A file-like object (e.g. Streamlit's UploadedFile) is rewound first.
     value_column : str, optional
-        The column to forecast. None picks the first mostly-filled numeric column that
-        is not time-like (timestamps, unix seconds, years).
+        The column to forecast. None picks what :func:`inspect_csv` offers first: among the
+        mostly-filled numeric columns that are not time-like (timestamps, unix seconds, years),
+        one whose name says temperature, else the one that changes most smoothly from row to
+        row (a measurement; not ids, counters, flags or codes), else the first.
     time_column : str, optional
         Dates/times to sort by and to index with. None picks the first time-like column;
         False or "" keeps the file's row order and indexes by step.
@@ -224,7 +295,8 @@ def from_csv(path_or_buffer, value_column: str | None = None, time_column=None,
     Returns
     -------
     Series
-        Rows sorted oldest first (timestamps with zones converted to UTC, tz-naive),
+        Rows sorted oldest first (timestamps with zones converted to UTC, tz-naive, and said
+        so in ``notes``; how ambiguous dates and unknown zones were read is said there too),
         duplicate times averaged, gaps up to MAX_GAP rows interpolated; each change is
         described in ``notes``. Over ``max_length`` points, the most recent are kept.
 
@@ -242,9 +314,15 @@ def from_csv(path_or_buffer, value_column: str | None = None, time_column=None,
     ([1.0, 2.0, 3.0], 'Sorted rows oldest first (the file listed them newest first).')
     """
     frame, columns, filename, notes = _load_table(path_or_buffer, max_bytes)
-    numeric, _, default_value, _ = _choices(columns, len(frame))
+    numeric, _, default_value, _, _ = _choices(columns, len(frame))
     value_column, time_column = _pick(columns, numeric, value_column, time_column, default_value)
     values = columns[value_column].numbers
+    reading = columns[time_column].reading if time_column is not None else None
+    in_utc = reading is not None and bool(reading.utc)
+    if reading is not None:
+        notes.extend(reading.notes)
+    if in_utc:
+        notes.append(f"Times are shown in UTC: {reading.utc}.")
     if time_column is None:
         index = pd.RangeIndex(len(values))
     else:
@@ -285,4 +363,5 @@ def from_csv(path_or_buffer, value_column: str | None = None, time_column=None,
     found = re.fullmatch(r".+?\s*[(\[]([^()\[\]]{1,15})[)\]]", value_column)  # "temp (°C)" -> unit °C
     return Series(values, index, value_column, unit=found[1].strip() if found else "",
                   period=periods[0] if periods else None, periods=periods, notes=tuple(notes),
-                  description=f"Column {value_column!r} of {filename}.", source=f"uploaded file {filename}")
+                  description=f"Column {value_column!r} of {filename}{', times in UTC' if in_utc else ''}.",
+                  source=f"uploaded file {filename}")

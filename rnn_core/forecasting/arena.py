@@ -45,12 +45,15 @@ class ArenaSpec:
 
     ``order`` None means an AIC search over p <= max_p, q <= max_q (d from the ADF test);
     ``sarima`` in ``models`` adds the seasonal order (0, 1, 1, period) when a period is known.
+    ``season``: the period seasonal naive uses; None picks the better of the series' known
+    periods on the training part (:func:`rnn_core.forecasting.evaluation.seasonal_choice`).
     """
 
     models: tuple = ("naive", "seasonal_naive", "drift", "arima", "gru")
     order: tuple | None = None
     max_p: int = 3
     max_q: int = 3
+    season: int | None = None
 
 
 @dataclass
@@ -224,11 +227,15 @@ def run_arena(series, cfg: config_mod.ExperimentConfig, spec: ArenaSpec = ArenaS
         res.notes.append(f"ADF test skipped: {err}")
     slow = [m for m in spec.models if m not in SIMPLE]
     say = progress or (lambda *_: None)
+    periods = (spec.season,) if spec.season else evaluation.known_periods(series)
+    season, why = evaluation.seasonal_choice(values, a, periods, h) if "seasonal_naive" in spec.models else (None, "")
+    if len(periods) > 1 and why:
+        res.notes.append(why)
     for name in spec.models:
         started = time.perf_counter()
         try:
             if name in SIMPLE:
-                _add_simple(res, name, values, period)
+                _add_simple(res, name, values, season if name == "seasonal_naive" else period)
             elif name in ARIMAS:
                 wait = f" (about {seasonal_seconds(a, period):.0f} s unless cached)" if name == "sarima" and period else ""
                 say(slow.index(name) / len(slow), f"Fitting {LABELS[name]}{wait}…")
@@ -287,7 +294,8 @@ def rolling_origin(series, cfg: config_mod.ExperimentConfig, spec: ArenaSpec = A
     if not isinstance(folds, int) or not 2 <= folds <= 10:
         raise ConfigError(f"Use between 2 and 10 folds (got {folds!r}).")
     values = np.asarray(getattr(series, "values", series), dtype=np.float64)
-    fold_series = SimpleNamespace(values=None, period=getattr(series, "period", None))
+    fold_series = SimpleNamespace(values=None, period=getattr(series, "period", None),
+                                  periods=evaluation.known_periods(series))
     rows = []
     for k, (m, split) in enumerate(fold_splits(len(values), cfg.window.split, folds)):
         fold_cfg = cfg.replace(window={"split": split})

@@ -149,7 +149,10 @@ def train_strategy(cfg, series, strategy: str, horizon: int, origins=None) -> tu
     tr.run()
     if origins is None:
         origins = shared_targets(tr.values, scfg.window, horizon)[0]
-    if strategy == "recursive":
+    if strategy == "recursive" and tr.prepared.transform != "none":  # the window preparation is redone every step
+        with torch.no_grad():
+            pred = tr.prepared.recursive(lambda X: tr.model.eval()(torch.from_numpy(X)).numpy(), origins, horizon)
+    elif strategy == "recursive":
         pred = recursive_forecast(tr.model, tr.prepared.scaler, tr.values, origins, scfg.window.lookback, horizon)
     else:
         if not np.array_equal(tr.prepared.test.origins, origins):  # same L, h and split give the same windows

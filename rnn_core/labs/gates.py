@@ -194,20 +194,59 @@ def train_and_record(cfg: config.ExperimentConfig, series,
     >>> run.gates["f"].shape[1:], run.cell_state.shape[2]
     ((10, 4), 4)
     """
-    _check_cell(cfg.model.cell)
-    values, offset = recent_values(series)
-    started = time.perf_counter()
-    tr = train.Trainer(cfg, values)
-    tr.run()
-    seconds = time.perf_counter() - started
-    rec = record(tr.model, tr.prepared, "val", max_windows)
-    p, keep = tr.prepared.val, rec["index"]
-    x = tr.prepared.scaler.inverse(p.X[keep, :, 0].astype(np.float64))  # (N, T) in series units
-    return GateRun(cell=cfg.model.cell, x=x, origins=p.origins[keep] + offset, target=p.targets[keep, 0].copy(),
-                   prediction=rec["prediction"], gates=rec["gates"], cell_state=rec["cell_state"],
-                   hidden=rec["hidden"], means=diagnostics.gate_summary(tr.model, p.X),
-                   val_losses=[r.val_loss for r in tr.history], epochs=tr.epoch, seconds=seconds,
-                   parameters=models.count_parameters(tr.model))
+    training = GateTraining(cfg, series, max_windows)
+    training.run()
+    return training.recording()
+
+
+class GateTraining:
+    """The gated cell of ``cfg`` trained in chunks (the live-run protocol of
+    :mod:`rnn_core.training.live`) and opened up at any epoch with :meth:`recording`, so the
+    page shows the gates change while the network learns."""
+
+    def __init__(self, cfg: config.ExperimentConfig, series, max_windows: int = MAX_RECORDED_WINDOWS):
+        _check_cell(cfg.model.cell)
+        values, self.offset = recent_values(series)
+        self.cfg, self.max_windows = cfg, max_windows
+        self.trainer = train.Trainer(cfg, values)
+        self.seconds = 0.0
+        self._recorded: tuple[int, GateRun] | None = None
+
+    status = property(lambda self: self.trainer.status)
+    message = property(lambda self: self.trainer.message)
+    epoch = property(lambda self: self.trainer.epoch)
+    epochs_total = property(lambda self: self.trainer.epochs_total)
+    finished = property(lambda self: self.trainer.finished)
+    lr = property(lambda self: self.trainer.lr)
+
+    def set_lr(self, lr: float) -> None:
+        self.trainer.set_lr(lr)
+
+    def run(self, max_epochs: int | None = None, budget_s: float | None = None) -> int:
+        started = time.perf_counter()
+        try:
+            return self.trainer.run(max_epochs=max_epochs, budget_s=budget_s)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+    def step(self) -> int:
+        return self.run(max_epochs=1)
+
+    def recording(self) -> GateRun:
+        """The gates on the validation windows with the weights as they are now (kept until they change)."""
+        tr = self.trainer
+        if self._recorded is not None and self._recorded[0] == tr.steps:
+            return self._recorded[1]
+        rec = record(tr.model, tr.prepared, "val", self.max_windows)
+        p, keep = tr.prepared.val, rec["index"]
+        x = tr.prepared.scaler.inverse(p.X[keep, :, 0].astype(np.float64))  # (N, T) in series units
+        run = GateRun(cell=self.cfg.model.cell, x=x, origins=p.origins[keep] + self.offset,
+                      target=p.targets[keep, 0].copy(), prediction=rec["prediction"], gates=rec["gates"],
+                      cell_state=rec["cell_state"], hidden=rec["hidden"],
+                      means=diagnostics.gate_summary(tr.model, p.X), val_losses=[r.val_loss for r in tr.history],
+                      epochs=tr.epoch, seconds=self.seconds, parameters=models.count_parameters(tr.model))
+        self._recorded = (tr.steps, run)
+        return run
 
 
 def parameter_counts(hidden_size: int, input_size: int = 1) -> dict:

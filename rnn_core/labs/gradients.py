@@ -7,6 +7,8 @@ module adds what a page needs around them:
 - :func:`verdict`: is the gradient exploding, vanishing or steady going back in time?
 - :func:`grad_matrix`: ``grad_history`` as an epoch x time-step matrix (the heatmap).
 - :func:`record_applied_norms`: the norm of the gradient the optimizer really applies.
+- :func:`page_config`: the page's model and training settings, one function for the page and the claims.
+- :func:`input_influence`: how much the prediction depends on each input step, by occlusion.
 - :class:`TrainerGroup`: several Trainers driven like one (side by side, or one after another).
 - :func:`diagnostics_overhead`: what the gradient probe adds to an epoch, measured.
 
@@ -28,7 +30,15 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from rnn_core.config import MAX_EPOCHS
+from rnn_core.config import (
+    MAX_EPOCHS,
+    DataConfig,
+    ExperimentConfig,
+    ModelConfig,
+    TrainConfig,
+    WindowConfig,
+    validate,
+)
 from rnn_core.errors import ConfigError
 from rnn_core.training import diagnostics
 from rnn_core.training.trainer import FINISHED, GRAD_PROBE_WINDOWS, Trainer
@@ -148,8 +158,95 @@ def record_applied_norms(trainer: Trainer):
         del optimizer.step
 
 
-# ---------------------------------------------------------------- models and trainers
+# ---------------------------------------------------------------- the page's model
 
+# The page's training settings: what its caption states and what the claims check (rnn_core.claims).
+PAGE_HIDDEN_SIZE = 32
+PAGE_TRAIN = {"epochs": 60, "batch_size": 32, "lr": 0.01, "grad_every": 5}
+PAGE_KEEP_BIAS = 3.0  # the keep-gate bias slider's default: the gate starts at σ(3) ≈ 0.95
+INFLUENCE_WINDOWS = 64  # validation windows the input-influence chart averages over, at most
+# Occlusion costs one forward pass per input step: windows x lookback² cell steps. This budget (64
+# windows of 32 steps) keeps a long lookback affordable by averaging over fewer windows (4 at 300).
+INFLUENCE_BUDGET = 64 * 32 * 32
+
+
+def page_config(cell: str = "rnn", lookback: int = 30, data_cfg: DataConfig | None = None, activation: str = "tanh",
+                alpha: float = 0.5, skip: int = 2, layer_norm: bool = False, init: str = "default",
+                radius: float | None = None, keep_bias: float = PAGE_KEEP_BIAS, clip: float | None = 1.0,
+                seed: int = 0) -> ExperimentConfig:
+    """The "Gradients through time" page's validated config: its widgets' values, its fixed training settings.
+
+    ``data_cfg=None`` trains on the memory task (:func:`rnn_core.labs.memory.page_task`),
+    otherwise on that sequence, standardised. Settings the cell ignores are kept (the race
+    reuses them for its other cells): the page trains ``only_what_matters(page_config(...))``.
+    """
+    if data_cfg is None:
+        data_cfg = DataConfig("memory_recall", (("lookback", lookback), ("seed", seed)))
+    memory_task = data_cfg.name == "memory_recall"
+    cfg = ExperimentConfig(
+        data=data_cfg,
+        window=WindowConfig(lookback=int(lookback), scaler="none" if memory_task else "standard"),
+        model=ModelConfig(cell=cell, hidden_size=PAGE_HIDDEN_SIZE, activation=activation, alpha=float(alpha),
+                          skip=int(skip), layer_norm=bool(layer_norm), init=init, radius=radius,
+                          keep_bias=float(keep_bias)),
+        train=TrainConfig(clip=clip, seed=seed, **PAGE_TRAIN))
+    return validate(cfg)
+
+
+def input_influence(model, X) -> np.ndarray:
+    """How much the prediction moves when one input step is taken away (occlusion), per step.
+
+    For each step t, every window's x_t is replaced by the mean of all the inputs given
+    (0 for the memory task and for standardised series) and the prediction recomputed;
+    the result is the mean over windows of the summed |change| of the outputs. Unlike the
+    gradient |∂ŷ/∂x_t|, which only sees the slope at the inputs given, this also sees a
+    value the network has latched into a saturated unit: its slope is ~0, yet removing
+    it changes the answer.
+
+    Parameters
+    ----------
+    model : a network of :func:`rnn_core.networks.models.build_model` (left as it was)
+    X : windows (N, T, I), numpy or torch
+
+    Returns
+    -------
+    np.ndarray (T,)
+        One value per input step, oldest first. For seq2seq models the outputs compared
+        are the last time step's horizon values.
+    """
+    X = torch.as_tensor(np.asarray(X), dtype=next(model.parameters()).dtype)  # (N, T, I)
+    N, T, _ = X.shape
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            def last(out):
+                return out[:, -1] if out.dim() == 3 else out  # (B, horizon)
+
+            base = last(model(X))  # (N, horizon)
+            fill = X.mean(dim=(0, 1))  # (I,)
+            out = np.zeros(T)
+            per_chunk = max(1, 4096 // max(N, 1))  # steps occluded per forward pass: bounded memory
+            for start in range(0, T, per_chunk):
+                steps = range(start, min(T, start + per_chunk))
+                batch = X.repeat(len(steps), 1, 1)  # (len(steps) * N, T, I)
+                for k, t in enumerate(steps):
+                    batch[k * N:(k + 1) * N, t] = fill
+                change = (last(model(batch)) - base.repeat(len(steps), 1)).abs().sum(1)  # (len(steps) * N,)
+                out[start:start + len(steps)] = change.reshape(len(steps), N).mean(1).numpy()
+    finally:
+        model.train(was_training)
+    return out
+
+
+def trainer_influence(trainer) -> np.ndarray:
+    """:func:`input_influence` of a Trainer's model on its last validation windows, as many as the budget allows."""
+    X = trainer.prepared.val.X
+    n = max(4, min(INFLUENCE_WINDOWS, INFLUENCE_BUDGET // (X.shape[1] ** 2)))
+    return input_influence(trainer.model, X[-n:])
+
+
+# ---------------------------------------------------------------- models and trainers
 
 
 def profile_so_far(trainer: Trainer) -> list:

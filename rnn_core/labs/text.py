@@ -47,13 +47,16 @@ MAX_TEMPERATURE = 5.0
 GREEDY_BELOW = 1e-4  # dividing logits by a smaller temperature would overflow float32
 EPOCH_WORK = 8e8  # characters x parameters per epoch: about half a second on one thread
 MAX_BATCHES_PER_EPOCH = 16
-VAL_WINDOWS = 32
+VAL_WINDOWS = 96  # up to 96 x seq_len characters of validation text: a steadier loss than a handful of windows
+PATIENCE = 15  # epochs without a better validation loss before training stops (the best weights are kept)
 SPLIT = (0.9, 0.05)  # train, validation; the last 5% is a test part nobody trains on
 
 PYTHON_MODULES = ("textwrap", "colorsys", "fnmatch", "glob", "queue", "graphlib", "bisect", "copy",
                   "reprlib", "abc")
 CORPORA = {
-    "english": "English: notes on sequences and memory, written for this app (about 8,000 characters)",
+    "english": "English: this app's notes on sequences and memory, then plain prose from the documentation "
+               "strings of Python's standard library (150,000 characters, collected once by "
+               "rnn_core/labs/text_corpus.py)",
     "python": "Python: source code of a few standard-library modules, read from your Python installation",
 }
 
@@ -143,19 +146,21 @@ class Vocab:
 # ---------------------------------------------------------------- config and limits
 def text_config(corpus: str = "english", text_digest: str = "", cell: str = "gru", hidden_size: int = 128,
                 num_layers: int = 1, embedding: int = 32, seq_len: int = 64, lr: float = 0.005,
-                batch_size: int = 32, epochs: int = 200, seed: int = 0) -> config.ExperimentConfig:
+                batch_size: int = 32, epochs: int = 200, seed: int = 0,
+                patience: int | None = PATIENCE) -> config.ExperimentConfig:
     """The char model's settings as an ExperimentConfig (hashable, and what live training compares).
 
     ``embedding`` = 0 means one-hot inputs. ExperimentConfig has no section for the input
     encoding, so ``corpus``, ``text_digest`` and ``embedding`` travel in ``data.params``.
-    ``seq_len`` is the window length (``window.lookback``).
+    ``seq_len`` is the window length (``window.lookback``). ``patience``: early stopping, which
+    keeps the weights of the epoch with the lowest validation loss (None: train every epoch).
     """
     return config.ExperimentConfig(
         data=config.DataConfig("text", (("corpus", corpus), ("digest", text_digest), ("embedding", embedding))),
         window=config.WindowConfig(lookback=seq_len, horizon=1, mode="seq2seq", scaler="none", split=SPLIT),
         model=config.ModelConfig(cell=cell, hidden_size=hidden_size, num_layers=num_layers),
         train=config.TrainConfig(epochs=epochs, batch_size=batch_size, lr=lr, clip=1.0, seed=seed,
-                                 grad_every=config.MAX_EPOCHS),
+                                 patience=patience, grad_every=config.MAX_EPOCHS),
     )
 
 
@@ -310,3 +315,35 @@ class CharTrainer(train.Trainer):
     def accuracy(self, part: str = "val") -> float:
         """Share of next characters the model's top guess gets right."""
         return float((self.predict(part) == self.targets(part)).mean())
+
+
+@dataclass(frozen=True)
+class Generalisation:
+    """Where validation loss bottomed out, and whether the model has been memorising since.
+
+    ``memorising`` is True when, over the last epochs, the validation loss sits clearly above
+    its minimum while the training loss has kept falling below its value at that epoch.
+    """
+
+    best_epoch: int
+    best_val: float
+    last_val: float
+    best_train: float
+    last_train: float
+    memorising: bool
+
+
+def generalisation(history, recent: int = 5, margin: float = 0.03) -> Generalisation | None:
+    """:class:`Generalisation` of a history (records with epoch, train_loss, val_loss), None when empty.
+
+    The last ``recent`` epochs are averaged, so one noisy validation pass does not raise the alarm;
+    ``margin`` is the relative change that counts as rising (validation) or falling (training).
+    """
+    if not history:
+        return None
+    best = min(history, key=lambda r: r.val_loss)
+    tail = [r for r in history[-recent:] if r.epoch > best.epoch]
+    last_val = float(np.mean([r.val_loss for r in tail])) if tail else best.val_loss
+    last_train = float(np.mean([r.train_loss for r in tail])) if tail else best.train_loss
+    memorising = bool(tail) and last_val > best.val_loss * (1 + margin) and last_train < best.train_loss * (1 - margin)
+    return Generalisation(best.epoch, best.val_loss, last_val, best.train_loss, last_train, memorising)

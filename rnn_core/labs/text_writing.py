@@ -113,6 +113,29 @@ def structure_score(sample: str, corpus: str) -> dict:
     return {"ok": ok, "space_ratio": space_ratio, "word_share": word_share, "indent_ratio": indent_ratio}
 
 
+def longest_copy(sample: str, corpus: str) -> str:
+    """The longest piece of ``sample`` that appears word for word in ``corpus``.
+
+    A model that has memorised its training text writes long copied passages; one that has
+    learned the language writes new strings of familiar words. Every substring of a copied
+    piece is also in the corpus, so the scan moves its end forward only: about two ``in``
+    searches per character of the sample.
+
+    Examples
+    --------
+    >>> longest_copy("the cat sat", "a cat sat on the mat")
+    ' cat sat'
+    """
+    best_start, best_len, end = 0, 0, 0
+    for start in range(len(sample)):
+        end = max(end, start)
+        while end < len(sample) and sample[start:end + 1] in corpus:
+            end += 1
+        if end - start > best_len:
+            best_start, best_len = start, end - start
+    return sample[best_start:best_start + best_len]
+
+
 def bench_structure(corpus: str = "english", budget_s: float = 60.0, check_every_s: float = 2.0,
                     temperature: float = 0.7, cfg: config.ExperimentConfig | None = None) -> dict:
     """Train the default char model and time how long until a sample passes :func:`structure_score`.

@@ -264,7 +264,8 @@ class GRUCell(_Cell):
     equation = r"""\begin{aligned}
 r_t &= \sigma(W_{ir}\,x_t + b_{ir} + W_{hr}\,h_{t-1} + b_{hr}) \\
 z_t &= \sigma(W_{iz}\,x_t + b_{iz} + W_{hz}\,h_{t-1} + b_{hz}) \\
-n_t &= \tanh\left(W_{in}\,x_t + b_{in} + r_t \odot (W_{hn}\,h_{t-1} + b_{hn})\right) \\
+n_t &= \tanh\big(W_{in}\,x_t + b_{in} \\
+    &\qquad\quad + r_t \odot (W_{hn}\,h_{t-1} + b_{hn})\big) \\
 h_t &= (1 - z_t) \odot n_t + z_t \odot h_{t-1}
 \end{aligned}"""
 

@@ -21,3 +21,54 @@ ROLE_COLORS = {"truth": "#111827", "train": "#2563eb", "val": "#f97316", "test":
 def model_color(name: str) -> str:
     """The colour of a model (a cell or a forecaster); a muted grey for anything else."""
     return MODEL_COLORS.get(name, ROLE_COLORS["muted"])
+
+
+# Plotly labels a log axis's minor ticks with bare digits ("5", "2"): a student reads 5, not 0.05.
+# Label powers of ten, or, when the data spans less than two decades, 1-2-5 steps, always in full
+# (0.02, 0.05, 0.1).
+LOG_AXIS = {"type": "log", "dtick": 1}
+# A loss in scaled units before its first point: the decades it will start in, not plotly's 0.1 to 1M
+EMPTY_LOSS_RANGE = [-3, 1]
+PAD = 2.0  # a narrow log axis shows its data from half the smallest to twice the largest value
+
+
+def log_ticks(values) -> list[float] | None:
+    """Tick values for a log axis over ``values``: 1, 2 and 5 times the powers of ten when they span
+    under two decades, None (label the decades) otherwise or when nothing is positive and finite.
+
+    Examples
+    --------
+    >>> log_ticks([0.09, 0.3])
+    [0.05, 0.1, 0.2, 0.5]
+    >>> log_ticks([0.773, 0.844])
+    [0.5, 1.0]
+    >>> log_ticks([1e-4, 10.0]) is None
+    True
+    """
+    import math
+
+    good = [float(v) for v in values if v is not None and math.isfinite(v) and v > 0]
+    if not good:
+        return None
+    lo, hi = min(good), max(good)
+    if math.log10(hi / lo) >= 2:
+        return None
+    ticks = [m * 10.0**k for k in range(math.floor(math.log10(lo)) - 1, math.ceil(math.log10(hi)) + 1)
+             for m in (1, 2, 5)]
+    return [float(f"{t:.12g}") for t in ticks if lo / PAD <= t <= hi * PAD]
+
+
+def log_axis(title: str, empty: bool = False, empty_range=EMPTY_LOSS_RANGE, values=()) -> dict:
+    """A log axis labelled in full values; ``empty``: the range the data will have (log10 units)."""
+    axis = {**LOG_AXIS, "title": title, "tickvals": None, "ticktext": None}
+    if empty:
+        return {**axis, "range": list(empty_range)}
+    ticks = log_ticks(values)
+    if not ticks:
+        return {**axis, "autorange": True, "range": None}
+    import math
+
+    good = [v for v in values if v is not None and math.isfinite(v) and v > 0]
+    span = [math.log10(min(good) / PAD), math.log10(max(good) * PAD)]  # so at least two ticks show
+    return {**axis, "tickvals": ticks, "ticktext": [f"{t:g}" for t in ticks], "dtick": None,
+            "autorange": False, "range": span}

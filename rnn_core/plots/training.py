@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from rnn_core.plots.theme import MODEL_COLORS, ROLE_COLORS
+from rnn_core.plots.theme import MODEL_COLORS, ROLE_COLORS, log_axis
 
 MAX_POINTS = 400  # a chart never grows without bound: history is down-sampled to this
 COLORS = {"train": ROLE_COLORS["train"], "val": ROLE_COLORS["val"], "truth": ROLE_COLORS["truth"], **MODEL_COLORS}
@@ -32,9 +32,8 @@ def loss_figure(history: list, height: int = 320) -> go.Figure:
     fig = go.Figure()
     for part, label in (("train", "training loss"), ("val", "validation loss")):
         fig.add_scatter(name=label, line=dict(color=COLORS[part]))
-    set_loss_data(fig, history)
-    return _layout(fig, "Loss (mean squared error, scaled units)", height,
-                   xaxis_title="epoch", yaxis_title="loss", yaxis_type="log")
+    _layout(fig, "Loss (mean squared error, scaled units)", height, xaxis_title="epoch")
+    return set_loss_data(fig, history)
 
 
 def set_loss_data(fig: go.Figure, history: list) -> go.Figure:
@@ -43,10 +42,14 @@ def set_loss_data(fig: go.Figure, history: list) -> go.Figure:
     idx = downsample(len(history))
     epochs = np.array([history[i].epoch for i in idx])  # arrays: plotly checks lists item by item
     with fig.batch_update():
+        losses = []
         for trace, part in zip(fig.data, ("train", "val")):
             trace.x = epochs
-            trace.y = np.array([getattr(history[i], f"{part}_loss") for i in idx], dtype=float)
+            y = np.array([getattr(history[i], f"{part}_loss") for i in idx], dtype=float)
+            trace.y, losses = y, [*losses, *y]
             trace.mode = "lines+markers" if len(idx) < 30 else "lines"
+        fig.update_layout(yaxis=log_axis("loss", empty=not len(idx), values=losses),
+                          xaxis=dict(range=None if len(idx) else [0, 10], dtick=1 if 0 < len(idx) <= 10 else None))
     return fig
 
 
@@ -91,4 +94,5 @@ def grad_figure(grad_history: list, height: int = 320) -> go.Figure:
         fig.add_scatter(x=t, y=np.maximum(norms, 1e-30), mode="lines+markers", name=f"epoch {epoch}",
                         opacity=0.35 + 0.65 * (k + 1) / len(recent))
     return _layout(fig, "Gradient through time: ||∂L/∂hₜ|| per time step", height,
-                   xaxis_title="time step t (1 = oldest input)", yaxis_title="norm", yaxis_type="log")
+                   xaxis_title="time step t (1 = oldest input)",
+                   yaxis=log_axis("norm", values=[v for _, norms in recent for v in norms]))

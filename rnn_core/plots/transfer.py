@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from rnn_core.labs.transfer.race import ARM_LABELS
+from rnn_core.plots.theme import log_axis
 from rnn_core.plots.training import _layout, downsample
 
 COLORS = {"scratch": "#6b7280", "transfer": "#dc2626", "finetune": "#2563eb", "naive": "#111827",
@@ -36,7 +37,8 @@ def race_figure(curves: dict, height: int = 360) -> go.Figure:
             fig.add_scatter(x=[epochs[0]], y=[losses[0]], mode="markers", showlegend=False, hoverinfo="skip",
                             marker=dict(color=COLORS.get(arm), size=9, symbol="diamond"))
     return _layout(fig, "Target task: validation loss per epoch (same data, seed and batches)", height,
-                   xaxis_title="epoch (0 = before fine-tuning)", yaxis_title="loss (MSE, scaled)", yaxis_type="log")
+                   xaxis_title="epoch (0 = before fine-tuning)",
+                   yaxis=log_axis("loss (MSE, scaled)", empty=not curves))
 
 
 def scores_figure(scores: dict, metric: str = "rmse", unit: str = "", height: int = 300) -> go.Figure:
@@ -73,8 +75,8 @@ def sweep_figure(table: dict, metric: str = "rmse", current: int | None = None, 
         fig.add_scatter(x=[current, current], y=[min(errors), max(errors)], mode="lines", name="the race's data",
                         line=dict(color="#9ca3af", dash="dot", width=1.5), hoverinfo="skip")
     return _layout(fig, f"How much target data? Test {metric.upper()} by training windows", height,
-                   xaxis_title="target training windows (log scale)", yaxis_title=f"test {metric.upper()}",
-                   xaxis_type="log")
+                   yaxis_title=f"test {metric.upper()}",
+                   xaxis=log_axis("target training windows (log scale)"))
 
 
 def _sample(points: np.ndarray, most: int = MAX_SCATTER) -> np.ndarray:

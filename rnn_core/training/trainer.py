@@ -165,6 +165,11 @@ class Trainer:
         """True when the last chunk ended inside an epoch (the next one resumes it)."""
         return self._pass is not None
 
+    @property
+    def epoch_fraction(self) -> float:
+        """How far the epoch in progress got, 0 to 1 (0 between epochs): a long epoch still shows progress."""
+        return 0.0 if self._pass is None else self._pass.position / max(1, len(self._tensors["train"][0]))
+
     def set_lr(self, lr: float) -> None:
         """Change the learning rate between chunks; the model and optimizer state stay."""
         if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
@@ -223,7 +228,7 @@ class Trainer:
         y = self._forward_eval(X)
         if self.cfg.window.mode == "seq2seq":
             y = y[:, -1, :]
-        return self.prepared.scaler.inverse(y.reshape(len(y), -1).astype(np.float64))
+        return self.prepared.to_units(y.reshape(len(y), -1).astype(np.float64), getattr(self.prepared, part).origins)
 
     def targets(self, part: str = "val") -> np.ndarray:
         """The forecast targets of one part in the series' units, shape (N, horizon)."""

@@ -54,7 +54,7 @@ def page(browser):
     context.close()
 
 
-def wait_ready(page, timeout_ms: int = 30_000) -> None:
+def wait_ready(page, timeout_ms: int = 60_000) -> None:
     """Until the script has finished running and no skeleton placeholder is left."""
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
     page.wait_for_function("!document.querySelector(\"[data-testid='stSkeleton']\")", timeout=timeout_ms)

@@ -7,18 +7,6 @@ import os
 from pathlib import Path
 
 
-def intervals(start: float | None, times: list[float]) -> list[float]:
-    """Gaps between consecutive updates, the first measured from ``start`` (the click).
-
-    Examples
-    --------
-    >>> intervals(0.0, [0.5, 1.0, 2.5])
-    [0.5, 0.5, 1.5]
-    """
-    points = ([start] if start is not None else []) + sorted(times)
-    return [b - a for a, b in zip(points, points[1:])]
-
-
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile (``q`` in 0..100): a value that was actually observed; NaN if none.
 
@@ -34,16 +22,72 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[rank - 1]
 
 
-def final_line(sessions: int, finished: int, errors: int, p95_s: float, peak_rss_mb: float) -> str:
-    """The one-line verdict ``make load-test`` prints last (issue #8's format).
+GOAL_P95_S = 2.0  # every ordinary student sees the epoch counter move at least this often (p95)
+GOAL_PEAK_MB = 1536.0  # 1.5 GB (of 2**20 bytes, like every MB here)
+GOAL_BACK_MB = 100.0  # RSS after the closed sessions expired, at most this far above the start
+
+
+def _mb(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0f} MB"
+
+
+def final_line(sessions: int, finished: int, errors: int, p95_s: float, peak_rss_mb: float | None,
+               after_close_mb: float | None) -> str:
+    """The one-line verdict ``make load-test`` prints last (issue #18's format); n/a for memory not measured.
 
     Examples
     --------
-    >>> final_line(20, 20, 0, 1.234, 612.4)
-    '20 sessions, 20 finished, 0 errors, p95 update interval 1.23 s, peak RSS 612 MB'
+    >>> final_line(20, 20, 0, 1.234, 612.4, 530.2)
+    '20 sessions, 20 finished, 0 errors, p95 update interval 1.23 s, peak RSS 612 MB, RSS after close 530 MB'
+    >>> final_line(20, 20, 0, 1.234, None, None).split(", ")[-2:]
+    ['peak RSS n/a', 'RSS after close n/a']
     """
-    return (f"{sessions} sessions, {finished} finished, {errors} errors, "
-            f"p95 update interval {p95_s:.2f} s, peak RSS {peak_rss_mb:.0f} MB")
+    return (f"{sessions} sessions, {finished} finished, {errors} errors, p95 update interval {p95_s:.2f} s, "
+            f"peak RSS {_mb(peak_rss_mb)}, RSS after close {_mb(after_close_mb)}")
+
+
+def class_line(sessions: int, finished: int, errors: int, per_replica: list[int], sticky: float,
+               p95_s: float) -> str:
+    """The verdict of ``make load-test-class`` (issue #17's format); ``sticky`` is a fraction.
+
+    Examples
+    --------
+    >>> class_line(20, 20, 0, [11, 9], 1.0, 1.5)
+    '20 sessions, 20 finished, 0 errors, replicas 2, sessions per replica 11/9, sticky 100%, p95 update interval 1.50 s'
+    """
+    return (f"{sessions} sessions, {finished} finished, {errors} errors, replicas {len(per_replica)}, "
+            f"sessions per replica {'/'.join(str(n) for n in per_replica)}, sticky {100 * sticky:.0f}%, "
+            f"p95 update interval {p95_s:.2f} s")
+
+
+def missed_goals(sessions: int, finished: int, errors: int, p95_s: float, peak_mb: float | None = None,
+                 start_mb: float | None = None, after_mb: float | None = None) -> list[str]:
+    """The goals a run missed, each as a phrase; empty when every goal was met.
+
+    Memory goals are judged only when measured (None: not measured, e.g. a remote server).
+    A p95 that could not be measured (NaN: no ordinary student trained) is a miss.
+
+    Examples
+    --------
+    >>> missed_goals(20, 20, 0, 1.9, 900.0, 600.0, 650.0)
+    []
+    >>> missed_goals(20, 19, 1, 2.4, 1600.0, 600.0, 720.0)  # doctest: +NORMALIZE_WHITESPACE
+    ['1 errors (goal 0)', '19 of 20 finished', 'p95 update interval 2.40 s (goal <= 2 s)',
+     'peak RSS 1600 MB (goal < 1536 MB)', 'RSS after close 720 MB is 120 MB above the start 600 MB (goal <= 100 MB)']
+    """
+    missed = []
+    if errors:
+        missed.append(f"{errors} errors (goal 0)")
+    if finished < sessions:
+        missed.append(f"{finished} of {sessions} finished")
+    if not p95_s <= GOAL_P95_S:
+        missed.append(f"p95 update interval {p95_s:.2f} s (goal <= {GOAL_P95_S:g} s)")
+    if peak_mb is not None and not peak_mb < GOAL_PEAK_MB:
+        missed.append(f"peak RSS {peak_mb:.0f} MB (goal < {GOAL_PEAK_MB:.0f} MB)")
+    if start_mb is not None and after_mb is not None and not after_mb - start_mb <= GOAL_BACK_MB:
+        missed.append(f"RSS after close {after_mb:.0f} MB is {after_mb - start_mb:.0f} MB above the start "
+                      f"{start_mb:.0f} MB (goal <= {GOAL_BACK_MB:.0f} MB)")
+    return missed
 
 
 def memory_line(rss_one_mb: float, rss_five_mb: float) -> str:
@@ -99,6 +143,28 @@ def rss_mb(pid: int) -> float:
         except OSError:
             continue
     return total_kb / 1024
+
+
+def stat_cpu_seconds(stat_text: str, ticks_per_second: float = 100.0) -> float:
+    """User plus system CPU seconds of a ``/proc/<pid>/stat`` text (fields 14 and 15).
+
+    >>> stat_cpu_seconds("42 (python3 -m x) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0", 100.0)
+    3.0
+    """
+    fields = stat_text.rsplit(")", 1)[1].split()  # the name may hold spaces and parentheses
+    return (int(fields[11]) + int(fields[12])) / ticks_per_second
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds used so far by ``pid`` and its live children; 0 once it is gone."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for p in [pid, *_descendants(pid)]:
+        try:
+            total += stat_cpu_seconds(Path(f"/proc/{p}/stat").read_text(), ticks)
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
 
 
 def load_average() -> str:

@@ -1,0 +1,124 @@
+"""The claims mechanism: claims load and are checked on load, the runner counts seeds, a failing claim fails the run."""
+
+import pytest
+
+from rnn_core.claims import experiments, registry, runner, spec
+from rnn_core.errors import ConfigError
+
+
+@pytest.fixture
+def toy_experiment():
+    """A tiny registered experiment whose numbers depend on the seed: score = seed."""
+
+    def toy(seed: int, offset: float = 0.0) -> dict:
+        return {"score": seed + offset, "model.ok": seed % 2 == 0}
+
+    experiments.EXPERIMENTS["toy"] = toy
+    yield toy
+    del experiments.EXPERIMENTS["toy"]
+
+
+def _claim(**fields):
+    raw = {"experiment": "toy", "expect": "score >= 0", "seeds": "all", **fields}
+    return spec.parse_claim(raw, "question:toy")
+
+
+def test_every_shipped_claim_loads_and_names_a_known_text_and_experiment():
+    claims = registry.all_claims()
+    assert len(claims) >= 10
+    known = registry.texts()
+    assert all(c.text in known and c.experiment in experiments.EXPERIMENTS for c in claims)
+    # the report can list what no claim checks yet, and it is not everything
+    missing = registry.unclaimed(claims)
+    assert missing and len(missing) < len(known)
+
+
+def test_texts_cover_answers_presets_sweeps_prose_and_explore_prompts():
+    kinds = {text.split(":")[0] for text in registry.texts()}
+    assert {"question", "preset", "sweep", "prose", "explore"} <= kinds
+
+
+@pytest.mark.parametrize("raw, message", [
+    ({"experiment": "toy", "expect": "score >=", "seeds": "all"}, "not a comparison"),
+    ({"experiment": "toy", "expect": "score < 1 < 2", "seeds": "all"}, "one of"),
+    ({"experiment": "toy", "expect": "__import__('os') == 1", "seeds": "all"}, "only numbers"),
+    ({"experiment": "toy", "expect": "1 < 2", "seeds": "all"}, "names no number"),
+    ({"experiment": "toy", "expect": "score < 1", "seeds": "2/3"}, ">= 2/3"),
+    ({"experiment": "toy", "expect": "score < 1", "seeds": "most"}, "seeds is"),
+    ({"experiment": "toy", "expect": "score < 1"}, "'seeds' is missing"),
+    ({"experiment": "toy", "expect": "score < 1", "seeds": "all", "colour": 1}, "unknown field"),
+    ({"experiment": "toy", "expect": [], "seeds": "all"}, "'expect'"),
+])
+def test_malformed_claims_are_refused_with_a_message(raw, message):
+    with pytest.raises(ConfigError, match=message):
+        spec.parse_claim(raw, "question:toy")
+
+
+def test_unknown_experiments_params_and_texts_are_refused(tmp_path, toy_experiment):
+    path = tmp_path / "claims.toml"
+    path.write_text('[[claim]]\ntext = "question:toy"\nexperiment = "nope"\nexpect = "score > 0"\nseeds = "all"\n')
+    with pytest.raises(ConfigError, match="unknown experiment"):
+        registry.all_claims(extra=path)
+    path.write_text('[[claim]]\ntext = "question:toy"\nexperiment = "toy"\nparams = { size = 3 }\n'
+                    'expect = "score > 0"\nseeds = "all"\n')
+    with pytest.raises(ConfigError, match="takes no parameter size"):
+        registry.all_claims(extra=path)
+    path.write_text('[[claim]]\nexperiment = "toy"\nexpect = "score > 0"\nseeds = "all"\n')
+    with pytest.raises(ConfigError, match="names its text"):
+        registry.all_claims(extra=path)
+
+
+def test_the_share_of_seeds_rounds_up():
+    (all_of,) = _claim(seeds="3/3")
+    (most,) = _claim(seeds=">= 2/3")
+    assert [all_of.needed(n) for n in (1, 3, 5)] == [1, 3, 5]
+    assert [most.needed(n) for n in (1, 3, 5)] == [1, 2, 4]
+
+
+def test_conditions_compare_names_and_arithmetic(toy_experiment):
+    (claim,) = _claim(expect="2 * score + 1 > model.ok", params={"offset": 1})
+    assert claim.check({"score": 1.0, "model.ok": 0.0}) == (True, "3 vs 0")
+    assert claim.check({"score": -1.0, "model.ok": 0.0})[0] is False
+    with pytest.raises(KeyError, match="gives no number 'model.ok'"):
+        claim.check({"score": 1.0})
+
+
+def test_run_all_shares_one_run_per_seed_and_counts_the_seeds(toy_experiment):
+    claims = _claim(expect=["score >= 1", "model.ok == 1"], seeds=">= 2/3") + _claim(expect="missing > 0")
+    outcomes, info = runner.run_all(claims, seeds=[0, 1, 2], jobs=1)
+    assert len(info["seconds"]) == 3  # one run per seed, shared by the three claims
+    at_least_one, even, missing = outcomes
+    assert [ok for _, ok, _ in at_least_one.per_seed] == [False, True, True] and at_least_one.holds
+    assert [ok for _, ok, _ in even.per_seed] == [True, False, True] and even.holds
+    assert not missing.holds and "missing" in missing.per_seed[0][2]
+
+
+def test_the_command_exits_non_zero_when_a_claim_fails(tmp_path, toy_experiment, capsys):
+    path = tmp_path / "claims.toml"
+    path.write_text('[[claim]]\ntext = "question:toy"\nexperiment = "toy"\nexpect = "score < 2"\nseeds = "all"\n')
+    assert runner.main(["--claims-file", str(path), "--seeds", "0,1", "--jobs", "1"]) == 0
+    assert capsys.readouterr().out.strip().endswith("claims: 1 checked, 1 hold")
+    assert runner.main(["--claims-file", str(path), "--seeds", "1,2", "--jobs", "1"]) == 1
+    out = capsys.readouterr().out
+    assert "2:2✗" in out and out.strip().endswith("claims: 1 checked, 0 hold")
+
+
+def test_an_experiment_that_raises_fails_its_claims(tmp_path, capsys):
+    def broken(seed: int) -> dict:
+        raise ValueError("no data")
+
+    experiments.EXPERIMENTS["broken"] = broken
+    try:
+        path = tmp_path / "claims.toml"
+        path.write_text('[[claim]]\ntext = "t"\nexperiment = "broken"\nexpect = "x > 0"\nseeds = "all"\n')
+        assert runner.main(["--claims-file", str(path), "--seeds", "0", "--jobs", "1"]) == 1
+        assert "ValueError: no data" in capsys.readouterr().out
+    finally:
+        del experiments.EXPERIMENTS["broken"]
+
+
+def test_bad_command_lines_get_a_message_not_a_traceback(capsys):
+    assert runner.main(["--seeds", "a,b"]) == 2
+    assert runner.main(["--only", "no_such_text"]) == 2
+    err = capsys.readouterr().err
+    assert "--seeds takes whole numbers" in err and "No claim matches" in err
