@@ -22,6 +22,9 @@ settings_col, live_col = st.columns([1, 2.4], gap="large")
 tr = None
 with settings_col, guarded():
     cfg = views.settings(data_config())
+    if cfg.data.name == "memory_recall":
+        st.sidebar.caption("This page's model trains on the memory task now: the sequence picked above is "
+                           "not used until you choose it under **Train on**.")
     if cfg.data.name != "memory_recall" and series is None:
         st.info("Pick a sequence in the sidebar, or train on the memory task.")
     else:

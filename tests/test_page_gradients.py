@@ -100,3 +100,11 @@ def test_a_lookback_longer_than_the_sequence_is_a_message(at):
     at.slider(key="grad_lookback").set_value(300).run()
     assert not at.exception
     assert any("lookback" in e.value.lower() for e in at.error)
+
+
+def test_the_sidebar_says_its_sequence_is_unused_while_the_memory_task_trains(at):
+    note = "not used until you choose it"
+    at.radio(key="grad_task").set_value("memory").run()
+    assert any(note in c.value for c in at.sidebar.caption)
+    at.radio(key="grad_task").set_value("sequence").run()
+    assert not any(note in c.value for c in at.sidebar.caption) and not at.exception

@@ -60,6 +60,14 @@ def wait_ready(page, timeout_ms: int = 60_000) -> None:
     page.wait_for_function("!document.querySelector(\"[data-testid='stSkeleton']\")", timeout=timeout_ms)
 
 
+def read_epoch(page) -> int:
+    """The epoch the page's progress bar shows ("Epoch 12 of 60 · ...")."""
+    import re
+
+    text = page.get_by_test_id("stMain").get_by_text(re.compile(r"Epoch \d+ of \d+")).first.inner_text()
+    return int(re.search(r"Epoch (\d+) of", text).group(1))
+
+
 def exceptions(page) -> list[str]:
     return page.get_by_test_id("stException").all_inner_texts()
 

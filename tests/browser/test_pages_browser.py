@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import exceptions, pause_holds, screenshot, wait_ready
+from tests.browser.conftest import exceptions, pause_holds, read_epoch, screenshot, wait_ready
 
 PAGES = ["", "Sequence_data", "Windows", "Recurrent_layer", "Train"]
 
@@ -30,10 +30,6 @@ def test_page_opens_by_url_without_exception(server, page, path):
 
 LONG_RUN = "epochs=2000&batch_size=32"
 
-
-def _epoch(page) -> int:
-    text = page.get_by_test_id("stMain").get_by_text(re.compile(r"Epoch \d+ of \d+")).first.inner_text()
-    return int(re.search(r"Epoch (\d+) of", text).group(1))
 
 
 @pytest.mark.browser
@@ -58,16 +54,16 @@ def test_train_start_pause_resume(server, page):
     assert exceptions(page) == []
     screenshot(page, "train_running")
 
-    held = pause_holds(page, _epoch)
+    held = pause_holds(page, read_epoch)
 
     main.get_by_role("button", name=re.compile("Resume")).click()
     page.wait_for_function(
         f"() => {{ const m = /Epoch (\\d+) of/.exec(document.querySelector(\"[data-testid='stMain']\").innerText);"
         f" return m && +m[1] > {held}; }}", timeout=20_000)
     # steady state: epochs shown on screen between two readings 8 s apart, while it trains
-    first, since = _epoch(page), time.perf_counter()
+    first, since = read_epoch(page), time.perf_counter()
     time.sleep(8)
-    rate = (_epoch(page) - first) / (time.perf_counter() - since)
+    rate = (read_epoch(page) - first) / (time.perf_counter() - since)
     assert rate > 0, "Resume continues"
     assert exceptions(page) == []
     main.get_by_role("button", name=re.compile("Pause")).click()

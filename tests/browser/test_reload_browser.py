@@ -6,15 +6,11 @@ import re
 
 import pytest
 
-from tests.browser.conftest import exceptions, screenshot, wait_ready
+from tests.browser.conftest import exceptions, read_epoch, screenshot, wait_ready
 
 _EPOCH = "() => {{ const m = /Epoch (\\d+) of/.exec(document.querySelector(\"[data-testid='stMain']\").innerText);" \
          " return m && +m[1] >= {n}; }}"
 
-
-def _epoch(page) -> int:
-    text = page.get_by_test_id("stMain").get_by_text(re.compile(r"Epoch \d+ of \d+")).first.inner_text()
-    return int(re.search(r"Epoch (\d+) of", text).group(1))
 
 
 @pytest.mark.browser
@@ -27,7 +23,7 @@ def test_a_reload_mid_run_brings_the_run_back_paused(server, page):
     page.reload()
     wait_ready(page)
     page.get_by_text("came back after the reload").wait_for(timeout=30_000)
-    assert _epoch(page) >= 3, "not a fresh run at epoch 0"
+    assert read_epoch(page) >= 3, "not a fresh run at epoch 0"
     main = page.get_by_test_id("stMain")
     assert main.get_by_role("button", name=re.compile("Resume")).count() == 1
     screenshot(page, "train_after_reload")
@@ -44,6 +40,6 @@ def test_a_reload_after_the_run_ended_keeps_its_results_and_leaderboard(server, 
     page.reload()
     wait_ready(page)
     page.get_by_text("Against the baselines").first.wait_for(timeout=60_000)
-    assert _epoch(page) == 3
+    assert read_epoch(page) == 3
     assert page.get_by_text("This session's runs").count() >= 1, "the leaderboard came back"
     assert exceptions(page) == []
