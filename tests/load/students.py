@@ -175,15 +175,14 @@ async def gradients(s: Session, student: Student, timeout: float) -> None:
 
 
 async def inside(s: Session, student: Student, timeout: float) -> None:
-    """Press Train on Inside LSTM and GRU: the run that follows shows the trained cell's metrics."""
+    """Press Train on Inside LSTM and GRU: it trains live to the end, showing the gated cell's metrics."""
     await s.load(timeout)
     if s.disconnected:
         return
     if await s.click("inside_train", timeout):
-        if INSIDE_METRIC in s.last_run.metrics:
-            s.done = True
-        else:
-            s.add_error(f"no {INSIDE_METRIC!r} after pressing Train")
+        s.done = await s.until(lambda: s.progress is not None and s.progress.finished
+                               and INSIDE_METRIC in s.last_run.metrics, timeout,
+                               f"the last epoch with {INSIDE_METRIC!r} shown")
 
 
 SCENARIOS = {"train": train, "closer": closer, "fiddler": fiddler, "upload": uploader, "max": maximal,
