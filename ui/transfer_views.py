@@ -205,11 +205,16 @@ def pretrain_section(tcfg: transfer.TransferConfig) -> transfer.Pretrained:
     return pre
 
 
+def _controls(run, slot: str, cfg, verb: str) -> None:
+    """A live run's buttons, and a warning when the settings changed under it."""
+    live.buttons(run, slot)
+    if not live.same_run(run.cfg, cfg):
+        st.warning(f"You changed settings since this {verb} started: press **Reset** to {verb} with them.")
+
+
 def race_section(race, tcfg: transfer.TransferConfig, unit: str) -> None:
     """The race's controls and its live chart, then its scores once it pauses or ends."""
-    live.buttons(race, RACE)
-    if not live.same_run(race.cfg, tcfg):
-        st.warning("You changed settings since this race started: press **Reset** to race with them.")
+    _controls(race, RACE, tcfg, "race")
 
     def draw(race, note):
         if note:
@@ -239,9 +244,7 @@ def sweep_section(pre, tcfg: transfer.TransferConfig, series) -> None:
     sweep = live.ensure_trainer(sweep_cfg, series, slot=SWEEP, factory=sweep_factory(pre))
     explain(f"The same race for {len(sweep.sizes)} amounts of target data, from {sweep.sizes[0]} windows to all "
             f"{sweep.sizes[-1]}, each run taking {compare.SWEEP_STEPS} gradient steps. Where is the gap widest?")
-    live.buttons(sweep, SWEEP)
-    if not live.same_run(sweep.cfg, sweep_cfg):
-        st.warning("You changed settings since this sweep started: press **Reset** to sweep with them.")
+    _controls(sweep, SWEEP, sweep_cfg, "sweep")
 
     def draw(sweep, note):
         if note:
