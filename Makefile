@@ -38,8 +38,10 @@ test: $(VENV)/.dev
 test-browser: $(VENV)/.dev
 	$(PY) -m pytest tests/browser
 
+# Lint also collects the browser tests, so a broken import there fails in seconds, not after the suite.
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
+	$(PY) -m pytest --collect-only -q tests/browser > /dev/null
 
 # Every interpretive text checked against its experiment on these seeds (`make claims SEEDS=3,4,5`).
 SEEDS ?= 0,1,2

@@ -7,8 +7,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import exceptions, pause_holds, screenshot, wait_ready
-from tests.browser.test_pages_browser import _epoch
+from tests.browser.conftest import exceptions, pause_holds, read_epoch, screenshot, wait_ready
 
 EPOCH = "document.querySelector(\"[data-testid='stMain']\").innerText"
 
@@ -35,6 +34,6 @@ def test_text_generation_trains_writes_and_pauses(server, page):
     assert exceptions(page) == []
     screenshot(page, "text_generation_running")
 
-    pause_holds(page, _epoch)
+    pause_holds(page, read_epoch)
     assert exceptions(page) == []
     print(f"text generation: 5 epochs {five_epochs:.1f} s after Start")
