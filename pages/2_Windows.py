@@ -43,6 +43,10 @@ else:
         views.windows_section(values, L, horizon, mode, example)
 views.explore(EXPLORE, "beyond")
 
+st.header("Four shapes of a sequence task")
+with guarded():
+    windows_views.shapes_section()
+
 st.header("Split and scale")
 if series is None:
     st.info("Choose a sequence in the sidebar to split and scale it.")

@@ -1,5 +1,5 @@
-"""The recurrent layer: the equation beside the code that runs it, unrolled with real numbers,
-saturation, the initial state h₀, and a feed-forward network against a recurrent one."""
+"""The recurrent layer: the equation beside the code that runs it (and the lecture's notation),
+unrolled with real numbers, two stacked layers, saturation, the initial state h₀, and a feed-forward network against a recurrent one."""
 
 import streamlit as st
 
@@ -27,6 +27,9 @@ st.latex(layer_lab.cell_equation(cell))
 st.caption("$W_{ih}$ weighs the input, $W_{hh}$ the previous state; σ is the sigmoid and ⊙ multiplies element by "
            "element. Below, line for line, the same formula as the Python that runs it:")
 st.code(layer_lab.cell_source(cell), language="python")
+st.subheader("The lecture's notation")
+explain(text["notation"])
+st.table(views.notation_table(cell))
 st.caption(f"`inspect.getsource({layer_lab.cell_class(cell).__name__}.forward)`: read from `rnn_core/networks/cells.py`, "
            "not retyped. For vanilla, LSTM and GRU cells the Train page runs PyTorch's fused kernel on these "
            "same weights (faster; the tests check both give the same numbers); the other cells run this code.")
@@ -36,9 +39,20 @@ if series is None:
 
 st.header("Unrolled through time")
 explain(text["unrolled"])
+x_fed, seed = None, 0
 with guarded():
-    views.unrolled_section(series, cell, activation)
+    x_fed, seed = views.unrolled_section(series, cell, activation)
+if x_fed is not None:
+    st.subheader("The same steps, in the lecture's notation")
+    with guarded():
+        views.lecture_section(x_fed, cell, activation, seed)
 views.explore("limitations")
+
+st.header("Stacking layers: what the second layer receives")
+explain(text["stacked"])
+if x_fed is not None:
+    with guarded():
+        views.stacked_section(x_fed, cell, activation, seed)
 
 st.header(f"{activation} on raw vs standardised values")
 explain(text["saturation"])

@@ -25,6 +25,9 @@ unit = series.unit or "value"
 st.header("1 · Stationarity first")
 views.stationarity_section(result)
 views.try_this("stationary")
+st.subheader("The equation ARIMA fitted")
+explain(text["arma"])
+views.equation_section(result)
 
 st.header("2 · The scoreboard")
 views.scoreboard_section(series, result, unit)

@@ -122,3 +122,34 @@ def test_bad_command_lines_get_a_message_not_a_traceback(capsys):
     assert runner.main(["--only", "no_such_text"]) == 2
     err = capsys.readouterr().err
     assert "--seeds takes whole numbers" in err and "No claim matches" in err
+
+
+def _no_result_root(tmp_path, body: str):
+    (tmp_path / "assets" / "prose").mkdir(parents=True)
+    (tmp_path / "assets" / "prose" / "claims.toml").write_text(body)
+    return tmp_path
+
+
+def test_texts_marked_as_stating_no_result_leave_the_unclaimed_list_with_their_reason(tmp_path):
+    root = _no_result_root(tmp_path, '[[no_result]]\ntext = "preset:tiny"\nwhy = "describes the preset"\n')
+    assert registry.no_result(root) == {"preset:tiny": "describes the preset"}
+    missing = registry.unclaimed([], root)
+    assert "preset:tiny" not in missing and "preset:default" in missing
+    claimed = spec.parse_claim({"experiment": "train_preset", "expect": "x > 0", "seeds": "all"}, "preset:tiny")
+    with pytest.raises(ConfigError, match="claimed and also marked"):
+        registry.unclaimed(claimed, root)
+
+
+@pytest.mark.parametrize("body, message", [
+    ('[[no_result]]\ntext = "preset:tiny"\n', "says why"),
+    ('[[no_result]]\ntext = "preset:nope"\nwhy = "x"\n', "shows no text"),
+    ('[[no_result]]\ntext = "preset:tiny"\nwhy = "x"\n[[no_result]]\ntext = "preset:tiny"\nwhy = "y"\n', "twice"),
+])
+def test_malformed_no_result_entries_are_refused(tmp_path, body, message):
+    with pytest.raises(ConfigError, match=message):
+        registry.no_result(_no_result_root(tmp_path, body))
+
+
+def test_every_shipped_no_result_entry_names_a_text_the_app_shows():
+    plain = registry.no_result()
+    assert set(plain) <= set(registry.texts()) and all(plain.values())

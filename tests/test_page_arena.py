@@ -1,5 +1,7 @@
 """AppTest: the Forecast arena scores every model, follows the dataset and model choices, never crashes."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -63,6 +65,19 @@ def test_my_order_replaces_the_search():
     at.number_input(key="arena_p").set_value(2).run()
     assert not at.exception
     assert "ARIMA(2, 0, 0)" in _rows(at)
+
+
+def test_the_fitted_arma_equation_is_shown_and_worked_by_hand():
+    at = run_page(PAGE, **QUICK)
+    at.radio(key="arena_order").set_value("my order").run()
+    at.number_input(key="arena_p").set_value(2).run()
+    assert not at.exception
+    equations = [m.value for m in at.latex]
+    assert any(r"\hat{y}_t = " in e and "y_{t-2}" in e and "- -" not in e for e in equations)
+    worked = next(c.value for c in at.caption if "Worked by hand" in c.value)
+    assert "α₂ = `ar.L2`" in worked and "μ = `const`" in worked
+    by_hand, own = (float(x) for x in re.findall(r"is (-?[\d.e+-]+)[;.]", worked)[-2:])
+    assert by_hand == pytest.approx(own, rel=1e-5)
 
 
 def test_a_lookback_longer_than_the_series_is_a_message():

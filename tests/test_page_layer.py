@@ -24,12 +24,39 @@ def _metrics(at) -> dict:
 def test_renders_equation_source_unrolled_and_saturation(at):
     assert "def forward" in at.code[0].value
     assert "W_{hh}" in at.latex[0].value
-    assert len(at.get("plotly_chart")) == 3  # unrolled, heatmap, saturation
+    assert len(at.get("plotly_chart")) == 4  # unrolled, heatmap, two stacked layers, saturation
     texts = [a["text"] for a in _chart(at, "unrolled_chart")["layout"]["annotations"]]
     assert "<b>h₅</b>" in texts, "five steps by default"
     assert any("|h| > 0.99" in label for label in _metrics(at))
     assert not at.error
     assert len(at.expander) >= 5, "Explore prompts and the guided question on h0"
+
+
+def _number_after(text: str, words: str) -> float:
+    return float(text.split(words)[1].split()[0].rstrip(".,"))
+
+
+def test_the_lecture_notation_is_mapped_and_its_equation_gives_the_cells_states(at):
+    table = at.table[0].value
+    assert list(table.columns) == ["this app", "PyTorch", "shape"] and table.index.name == "lecture"
+    assert "W_ihᵀ" in table.to_string() and "b_ih + b_hh" in table.to_string()
+    assert any(r"\mathbf{W}_x^\top" in m.value for m in at.latex)
+    worked = next(c.value for c in at.caption if "lecture's ŷ₁" in c.value)
+    assert _number_after(worked, "largest difference is") < 1e-12
+    at.selectbox(key="layer_cell").set_value("gru").run()
+    assert any("Pick **rnn**" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_the_second_layer_reads_the_first_layers_states(at, cell):
+    at.selectbox(key="layer_cell").set_value(cell).run()
+    assert not at.exception
+    stacked = _chart(at, "stacked_chart")["data"]
+    hidden = _chart(at, "hidden_heatmap")["data"][0]
+    assert stacked[1]["z"] == hidden["z"], "layer 1 is the cell drawn above"
+    caption = next(c.value for c in at.caption if "Layer 2's cell run on its own" in c.value)
+    assert _number_after(caption, "largest difference is") < 1e-12
+    assert ("12 × 3" if cell == "lstm" else "3 × 3") in caption
 
 
 def test_switching_the_cell_changes_source_and_equation(at):

@@ -176,3 +176,17 @@ def test_a_series_without_a_season_is_not_offered_seasonal_differencing():
     assert "seasonal" not in at.selectbox(key="transform").options
     assert at.session_state["transform"] == "none"
     assert not any("season" in p for p in _preparations(at)["preparation"])
+
+
+def test_the_four_task_shapes_are_drawn_from_the_lecture_example(at):
+    fig = chart(at, "shapes_chart")
+    titles = [a["text"] for a in fig["layout"]["annotations"] if "→" in a.get("text", "")]
+    assert [t.split("  ")[0] for t in titles] == ["sequence → vector", "sequence → sequence",
+                                                   "vector → sequence", "encoder → decoder"]
+    assert "window mode: seq2seq" in titles[1] and "not trained in this app" in titles[3]
+    texts = [a["text"] for a in fig["layout"]["annotations"]]
+    assert "3,4,5" in texts and texts.count("dec") == 3
+    at.slider(key="shapes_horizon").set_value(1).run()
+    assert not at.exception
+    titles = [a["text"] for a in chart(at, "shapes_chart")["layout"]["annotations"] if "→" in a.get("text", "")]
+    assert "window mode: next" in titles[0]

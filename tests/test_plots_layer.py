@@ -80,3 +80,12 @@ def test_comparison_figure_one_line_per_network():
 
 def test_log_ticks_skip_non_finite():
     assert plots._log_ticks([np.nan, np.inf, -1.0]) == []
+
+
+def test_stacked_figure_draws_layer_two_above_its_inputs():
+    h1, h2 = np.arange(6.0).reshape(3, 2) / 10, -np.arange(6.0).reshape(3, 2) / 10
+    fig = plots.stacked_figure(h1, h2)
+    top, bottom = fig.data
+    assert np.allclose(top.z, h2.T) and np.allclose(bottom.z, h1.T)
+    assert list(top.x) == ["t = 1", "t = 2", "t = 3"] and top.y[0] == "unit 1²"
+    assert "inputs" in fig.layout.annotations[1].text

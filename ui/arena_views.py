@@ -253,6 +253,22 @@ def stationarity_section(result: arena.ArenaResult) -> None:
                    f"(AIC {part.aic:.1f}).")
 
 
+def equation_section(result: arena.ArenaResult) -> None:
+    """Each non-seasonal ARIMA's fitted equation, and one forecast worked from it by hand."""
+    parts = [part for part in result.arima.values() if part.formula is not None]
+    if not parts:
+        st.info("Add ARIMA (not seasonal ARIMA) to the models to see its fitted equation.")
+    for part in parts:
+        f = part.formula
+        st.markdown(f"**{part.label}**")
+        st.latex(f.latex)
+        names = ", ".join(f"{symbol} = `{name}` = {value:.4g}" for symbol, (name, value) in f.terms.items())
+        st.caption(f"{names + '.' if names else 'No coefficients: the forecast is the last value.'} "
+                   f"Worked by hand from this equation, the forecast of the last training value is "
+                   f"{f.by_hand:.6g}; statsmodels' own one-step forecast is {f.statsmodels:.6g}"
+                   + ("." if f.agrees else f" (they differ by {abs(f.by_hand - f.statsmodels):.3g}). {f.why_not()}"))
+
+
 def scoreboard_section(series, result: arena.ArenaResult, unit: str) -> None:
     st.table(metrics_table(result))
     st.caption(f"{len(result.origins):,} test windows, {result.horizon} step{'s' if result.horizon > 1 else ''} "

@@ -166,8 +166,25 @@ def explore(key: str) -> None:
 
 # ---------------------------------------------------------------- the page's sections
 
-def unrolled_section(series, cell: str, activation: str) -> None:
-    """A 3-unit cell with seeded random weights run over a short input, every number drawn."""
+def notation_table(cell: str) -> pd.DataFrame:
+    """The lecture's symbols for a recurrent layer, and what this app and PyTorch call them."""
+    rows = [("ŷₜ: the layer's output, fed back at the next step", "hₜ, the hidden state", "the output of nn.RNN", "H"),
+            ("Wₓ", "W_ihᵀ", "weight_ih_l0, transposed", "I × H"),
+            ("W_ŷ", "W_hhᵀ", "weight_hh_l0, transposed", "H × H"),
+            ("b", "b_ih + b_hh", "bias_ih_l0 + bias_hh_l0", "H"),
+            ("f", "f (tanh or relu)", "nonlinearity", ""),
+            ("(not in the equation)", "ŷ = W h_T + b, the forecast", "a separate nn.Linear head", "1")]
+    frame = pd.DataFrame(rows, columns=["lecture", "this app", "PyTorch", "shape"]).set_index("lecture")
+    if cell != "rnn":
+        frame.loc["f", "this app"] = "the vanilla cell's f"
+    return frame
+
+
+def unrolled_section(series, cell: str, activation: str) -> tuple[np.ndarray, int]:
+    """A 3-unit cell with seeded random weights run over a short input, every number drawn.
+
+    Returns the input as fed to the cell and the weight seed, for the sections that reuse them.
+    """
     x_raw, x_fed, note, seed = short_input(series)
     unrolled = layer_lab.unroll(layer_lab.demo_model(cell, 3, activation, seed), x_fed)
     st.caption(f"Input {', '.join(f'{v:.4g}' for v in x_raw)}, fed to the cell as {note}.")
@@ -176,6 +193,41 @@ def unrolled_section(series, cell: str, activation: str) -> None:
     plotly_chart(plots.hidden_heatmap(unrolled.h), key="hidden_heatmap", width="stretch")
     st.caption("ŷ = a linear head on the last state, W h_T + b. The weights are random, so ŷ is not a forecast "
                "yet: training (next pages) is what makes it one.")
+    return x_fed, seed
+
+
+def lecture_section(x: np.ndarray, cell: str, activation: str, seed: int) -> None:
+    """The lecture's equation run in numpy on the same input and weights, against the cell's states."""
+    if cell != "rnn":
+        st.caption("The lecture's equation is the vanilla cell's. Pick **rnn** as the cell to run it on these "
+                   "numbers.")
+        return
+    form = layer_lab.lecture_form(layer_lab.demo_model(cell, 3, activation, seed), x)
+    st.latex(r"\hat{\mathbf{y}}_t = f\left(\mathbf{W}_x^\top \mathbf{x}_t + "
+             r"\mathbf{W}_{\hat{y}}^\top \hat{\mathbf{y}}_{t-1} + \mathbf{b}\right)")
+    units = [f"unit {k + 1}" for k in range(form.W_y.shape[1])]
+    tables = (("Wₓ = W_ihᵀ (from the input)", form.W_x, ["x"]),
+              ("W_ŷ = W_hhᵀ (from ŷₜ₋₁'s units)", form.W_y, [f"from {u}" for u in units]),
+              ("b = b_ih + b_hh", form.b[None, :], ["b"]))
+    for col, (name, value, rows) in zip(st.columns(3), tables, strict=True):
+        col.markdown(f"**{name}**")
+        col.dataframe(pd.DataFrame(value, index=rows, columns=units).round(3), key=f"lecture_{name[:2]}")
+    T = str(len(x)).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+    st.caption(f"Run step by step in numpy with these matrices, the lecture's ŷ₁…ŷ{T} equal the states "
+               f"h₁…h{T} drawn above: the largest difference is {form.max_difference:.1e} "
+               "(float64 rounding).")
+
+
+def stacked_section(x: np.ndarray, cell: str, activation: str, seed: int) -> None:
+    """Two stacked layers on the same input: layer 2's inputs are layer 1's states."""
+    result = layer_lab.stacked(cell, x, activation, seed)
+    plotly_chart(plots.stacked_figure(result.h1, result.h2), key="stacked_chart", width="stretch")
+    st.caption("Layer 1 has the same seeded weights as the cell above, so its states are the ones drawn there. "
+               f"Input weights W_ih: {result.input_weights[0][0]} × 1 in layer 1 (one number per step) and "
+               f"{result.input_weights[1][0]} × {result.input_weights[1][1]} in layer 2 (three numbers per step). "
+               f"Layer 2's cell run on its own, fed only layer 1's states, gives the states drawn on top: "
+               f"the largest difference is {result.max_difference:.1e}. The head's ŷ = {result.y_hat:+.3f} "
+               "comes from layer 2's last state alone.")
 
 
 def saturation_section(values: np.ndarray, activation: str) -> None:

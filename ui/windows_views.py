@@ -1,6 +1,7 @@
-"""The Windows page's section on trends: what the network is asked to predict, and why it matters.
+"""The Windows page's sections on the four shapes of a sequence task, and on trends: what the
+network is asked to predict, and why it matters.
 
-A scaler fitted on the training part cannot extrapolate. The table counts, for the picked
+The shapes are drawn from the real first windows of the lecture's 0..9. A scaler fitted on the training part cannot extrapolate. The table counts, for the picked
 series and every window preparation, how many test targets lie outside the training range,
 before anything is trained.
 """
@@ -15,10 +16,25 @@ import streamlit as st
 
 from rnn_core import config
 from rnn_core.config import WindowConfig
-from rnn_core.data import transforms
+from rnn_core.data import task_shapes, transforms
 from rnn_core.forecasting import evaluation
+from rnn_core.plots.task_shapes import task_shapes_figure
 from ui import train_controls
-from ui.setup import explain, plain, prose
+from ui.setup import explain, plain, plotly_chart, prose
+
+
+def shapes_section() -> None:
+    """Sequence to vector, sequence to sequence, vector to sequence and encoder-decoder, on 0..9."""
+    explain(prose("windows")["shapes"])
+    c = st.columns(3)
+    lookback = c[0].slider("inputs in the picture", 1, 4, 3, key="shapes_lookback")
+    horizon = c[1].slider("outputs in the picture", 1, 4, 3, key="shapes_horizon")
+    shapes = task_shapes.task_shapes(lookback, horizon)
+    plotly_chart(task_shapes_figure(shapes), key="shapes_chart", width="stretch")
+    st.caption("Blue: inputs; orange: the cell, one box per time step; purple: a decoder step; green: the "
+               "targets the loss compares with. A purple arrow feeds a decoder's output back in as its next "
+               "input. Numbers: the first training pair of each shape cut from 0, 1, …, 9. Examples: "
+               + "; ".join(f"{s.title}: {s.example}" for s in shapes) + ".")
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -15,7 +15,10 @@ Each claim sits next to its text:
   ``assets/prose/claims.toml``.
 
 :func:`texts` lists every interpretive text the app shows, claimed or not, so a text that
-no experiment checks is visible in the report.
+no experiment checks is visible in the report. A text that interprets no result (a definition,
+a description of what a chart draws, a piece of advice) is listed in the same claims file as a
+``[[no_result]]`` table with a ``why``, so that decision is made once, in review, and shown
+in the report rather than silently skipped.
 """
 
 from __future__ import annotations
@@ -76,9 +79,10 @@ def file_claims(path: Path) -> list[Claim]:
         raise ConfigError(f"Claims: cannot read {path} ({err.strerror}).") from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"Claims: {Path(path).name} is not valid TOML ({err}).") from None
-    unknown = sorted(set(doc) - {"claim"})
+    unknown = sorted(set(doc) - {"claim", "no_result"})
     if unknown:
-        raise ConfigError(f"Claims: {Path(path).name} has unknown table(s) {', '.join(unknown)}; expected [[claim]].")
+        raise ConfigError(f"Claims: {Path(path).name} has unknown table(s) {', '.join(unknown)}; "
+                          "expected [[claim]] or [[no_result]].")
     out = []
     for n, raw in enumerate(doc.get("claim", []), start=1):
         where = f"{Path(path).name}, claim {n}"
@@ -86,6 +90,32 @@ def file_claims(path: Path) -> list[Claim]:
             raise ConfigError(f"{where}: each [[claim]] names its text, e.g. text = \"prose:gradients#sweep\".")
         rest = {k: v for k, v in raw.items() if k != "text"}
         out += parse_claim(rest, raw["text"], where)
+    return out
+
+
+def no_result(root: Path = ROOT, path: Path | None = None) -> dict:
+    """Texts that state no result: ``{text id: why}`` from the ``[[no_result]]`` tables of the claims file.
+
+    Raises
+    ------
+    ConfigError
+        An entry without a text or a reason, a text the app does not show, or one listed twice.
+    """
+    path = root / PROSE_CLAIMS if path is None else Path(path)
+    if not path.exists():
+        return {}
+    doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    known, out = texts(root), {}
+    for n, raw in enumerate(doc.get("no_result", []), start=1):
+        where = f"{path.name}, no_result {n}"
+        if not isinstance(raw, dict) or not isinstance(raw.get("text"), str) or not str(raw.get("why", "")).strip():
+            raise ConfigError(f"{where}: each [[no_result]] names its text and says why, e.g. "
+                              "text = \"prose:text#intro\", why = \"describes what the page draws\".")
+        if raw["text"] not in known:
+            raise ConfigError(f"{where}: the app shows no text {raw['text']!r}.")
+        if raw["text"] in out:
+            raise ConfigError(f"{where}: {raw['text']} is listed twice.")
+        out[raw["text"]] = raw["why"].strip()
     return out
 
 
@@ -168,6 +198,15 @@ def texts(root: Path = ROOT) -> dict:
 
 
 def unclaimed(claims: list[Claim], root: Path = ROOT) -> list[str]:
-    """The ids of the texts no claim checks, in :func:`texts` order."""
-    claimed = {c.text for c in claims}
-    return [text for text in texts(root) if text not in claimed]
+    """The ids of the texts no claim checks and review has not marked as stating no result, in :func:`texts` order.
+
+    Raises
+    ------
+    ConfigError
+        A text both claimed and marked as stating no result: one of the two is wrong.
+    """
+    claimed, plain = {c.text for c in claims}, no_result(root)
+    both = sorted(claimed & set(plain))
+    if both:
+        raise ConfigError(f"{', '.join(both)}: claimed and also marked [[no_result]]; keep one.")
+    return [text for text in texts(root) if text not in claimed and text not in plain]

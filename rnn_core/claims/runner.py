@@ -138,7 +138,9 @@ def main(argv=None) -> int:
     for (name, params, seed), error in sorted(info["errors"].items()):
         print(f"error in {name}{dict(params)} seed {seed}: {error}")
     if args.claims_file is None and not args.only:
-        missing = registry.unclaimed(claims)
+        missing, plain = registry.unclaimed(claims), registry.no_result()
+        print(f"\ntexts that state no result, by review ({len(plain)}; why: assets/prose/claims.toml):")
+        print(textwrap.fill(", ".join(plain), width=110, initial_indent="  ", subsequent_indent="  "))
         print(f"\ntexts with no claim ({len(missing)}):")
         print(textwrap.fill(", ".join(missing), width=110, initial_indent="  ", subsequent_indent="  "))
     cpu = sum(info["seconds"].values())

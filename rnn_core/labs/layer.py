@@ -102,11 +102,11 @@ def training_scaler(values, kind: str = "standard", split: tuple = config.Window
 
 
 def demo_model(cell: str = "rnn", hidden_size: int = 3, activation: str = "tanh", seed: int = 0,
-               alpha: float = 0.5, skip: int = 2, h0: str = "zeros"):
+               alpha: float = 0.5, skip: int = 2, h0: str = "zeros", num_layers: int = 1):
     """A small untrained network with seeded weights: the same seed gives the same numbers."""
     cell_class(cell)
     model_cfg = config.ModelConfig(cell=cell, hidden_size=hidden_size, activation=activation,
-                                   alpha=alpha, skip=skip, h0=h0)
+                                   alpha=alpha, skip=skip, h0=h0, num_layers=num_layers)
     config.validate(config.ExperimentConfig(model=model_cfg))
     torch.manual_seed(seed)
     model = models.build_model(model_cfg, "next", lookback=MAX_UNROLL, horizon=1)
@@ -147,6 +147,95 @@ def unroll(model, x) -> Unrolled:
     c = trace.cell_state[0][0].numpy().copy() if trace.cell_state else None
     return Unrolled(x=X[0, :, 0].numpy().copy(), h=trace.hidden[0][0].numpy().copy(), c=c,
                     h0=h0.numpy().copy(), y_hat=float(out.reshape(-1)[0]))
+
+
+# ---------------------------------------------------------------- the lecture's notation
+
+@dataclass(frozen=True)
+class LectureForm:
+    """The lecture's ŷ_t = f(W_xᵀ x_t + W_ŷᵀ ŷ_(t-1) + b), computed in numpy from a vanilla cell's weights.
+
+    ``W_x`` (I, H) = W_ihᵀ, ``W_y`` (H, H) = W_hhᵀ, ``b`` (H,) = b_ih + b_hh (PyTorch keeps two
+    biases where the lecture has one; only their sum matters). ``y`` (T, H) are the lecture's
+    ŷ_1..ŷ_T, and ``max_difference`` their largest gap to the states h_t the cell computed.
+    """
+
+    W_x: np.ndarray
+    W_y: np.ndarray
+    b: np.ndarray
+    y: np.ndarray
+    max_difference: float
+
+
+def lecture_form(model, x) -> LectureForm:
+    """Run the lecture's equation on ``x`` (T,) with ``model``'s first-layer weights, and compare with the cell.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> form = lecture_form(demo_model("rnn", hidden_size=3), np.array([0.5, -1.0, 2.0]))
+    >>> form.W_x.shape, form.W_y.shape, form.max_difference < 1e-12
+    ((1, 3), (3, 3), True)
+    """
+    cell = model.cells[0]
+    if model.cell_name != "rnn" or cell.layer_norm:
+        raise ConfigError("The lecture's equation is the vanilla cell's (without layer norm); pick the vanilla cell.")
+    cell_states = unroll(model, x)
+    W_x, W_y = cell.weight_ih.detach().numpy().T, cell.weight_hh.detach().numpy().T
+    b = (cell.bias_ih + cell.bias_hh).detach().numpy()
+    f = np.tanh if cell.activation == "tanh" else (lambda a: np.maximum(a, 0.0))
+    y, y_prev = [], cell_states.h0
+    for x_t in cell_states.x:
+        y_prev = f(W_x.T @ np.atleast_1d(x_t) + W_y.T @ y_prev + b)
+        y.append(y_prev)
+    y = np.array(y)
+    return LectureForm(W_x, W_y, b, y, float(np.abs(y - cell_states.h).max()))
+
+
+# ---------------------------------------------------------------- stacked layers
+
+@dataclass(frozen=True)
+class Stacked:
+    """A two-layer network run over ``x`` (T,): ``h1`` (T, H) the first layer's states, which are the
+    second layer's inputs, ``h2`` (T, H) the second layer's states, ``y_hat`` the head on h2_T.
+    ``max_difference``: the largest gap between ``h2`` and the second layer's cell run on its own
+    with ``h1`` as its input sequence."""
+
+    x: np.ndarray
+    h1: np.ndarray
+    h2: np.ndarray
+    y_hat: float
+    input_weights: tuple  # W_ih's shape in layer 1 and in layer 2
+    max_difference: float
+
+
+def stacked(cell: str, x, activation: str = "tanh", seed: int = 0, hidden_size: int = 3) -> Stacked:
+    """What a second recurrent layer receives: the first layer's whole sequence of states.
+
+    Layer 1's weights are drawn first from the seed, so they are :func:`demo_model`'s with the
+    same arguments, and ``h1`` equals :func:`unroll`'s states.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> s = stacked("gru", np.array([0.1, 0.4, -0.3, 0.8]))
+    >>> s.h1.shape, s.h2.shape, s.input_weights, s.max_difference < 1e-12
+    ((4, 3), (4, 3), ((9, 1), (9, 3)), True)
+    """
+    model = demo_model(cell, hidden_size, activation, seed, num_layers=2)
+    X = _as_window(model, x)
+    with torch.no_grad():
+        out, trace = model(X, record=True)
+        # a one-layer network that reads H numbers per step, given layer 2's cell and fed layer 1's states
+        alone_cfg = config.ModelConfig(cell=cell, hidden_size=hidden_size, activation=activation)
+        alone = models.build_model(alone_cfg, "next", lookback=MAX_UNROLL, horizon=1, input_size=hidden_size)
+        alone = alone.double().eval()
+        alone.cells[0] = model.cells[1]
+        _, trace_alone = alone(trace.hidden[0], record=True)
+    h1, h2 = trace.hidden[0][0].numpy().copy(), trace.hidden[1][0].numpy().copy()
+    shapes = tuple(tuple(c.weight_ih.shape) for c in model.cells)
+    return Stacked(X[0, :, 0].numpy().copy(), h1, h2, float(out.reshape(-1)[0]), shapes,
+                   float(np.abs(trace_alone.hidden[0][0].numpy() - h2).max()))
 
 
 # ---------------------------------------------------------------- saturation

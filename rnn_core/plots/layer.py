@@ -1,5 +1,5 @@
 """Figures of the recurrent layer: the unrolled network with its numbers, h over time,
-saturation against the activation curve, and the MLP-vs-RNN validation curves.
+two stacked layers' states, saturation against the activation curve, and the MLP-vs-RNN validation curves.
 
 Every builder takes plain arrays (or objects with the same fields as
 ``rnn_core.labs.layer``'s results) and returns a ``go.Figure``; nothing here knows about
@@ -108,6 +108,24 @@ def hidden_heatmap(h, height: int = 260, title: str = "Hidden state over time") 
                                colorbar=dict(title="value", thickness=12)))
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=40, b=10))
+    return fig
+
+
+def stacked_figure(h1, h2, height: int = 420) -> go.Figure:
+    """Two layers' states (T, H) each as a heatmap, layer 2 on top: its inputs are layer 1's columns."""
+    h1, h2 = np.asarray(h1, dtype=float), np.asarray(h2, dtype=float)
+    bound = max(1.0, float(np.abs(h1).max()), float(np.abs(h2).max()))
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.16, subplot_titles=(
+        "Layer 2: its states h²ₜ (the head reads only the last one)",
+        "Layer 1: its states h¹ₜ, which are layer 2's inputs x²ₜ, one column per step"))
+    for row, (h, name) in enumerate(((h2, "²"), (h1, "¹")), start=1):
+        T, H = h.shape
+        fig.add_trace(go.Heatmap(z=h.T, x=[f"t = {t}" for t in range(1, T + 1)],
+                                 y=[f"unit {k}{name}" for k in range(1, H + 1)], zmin=-bound, zmax=bound, zmid=0,
+                                 colorscale="RdBu", reversescale=True, texttemplate="%{z:.2f}",
+                                 showscale=row == 1, colorbar=dict(title="value", thickness=12)), row=row, col=1)
+        fig.update_yaxes(autorange="reversed", row=row, col=1)
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10))
     return fig
 
 
