@@ -327,3 +327,17 @@ def test_classical_forecasts_say_which_season_they_used():
                                   B.rolling_forecasts("seasonal_naive", s.values, origins, 2, 168))
     one = evaluation.classical_forecasts(s.values, a, origins, 2, ("seasonal_naive",), period=24)
     assert one.season == 24 and not one.notes
+
+
+def test_forecasts_from_today_are_the_rolling_forecasts_scored_on_the_future():
+    values = 0.2 * np.sin(np.arange(60) / 3) + np.arange(60) / 5
+    today = B.today_at(len(values), 80)
+    assert today == 48 and B.today_at(3, 99) == 2
+    whole, scores = B.from_today(values, today, ("naive", "drift", "seasonal_naive"))
+    assert set(whole) == {"naive", "drift"}, "no period: no seasonal naive"
+    assert np.allclose(whole["naive"], values[today - 1])
+    one, _ = B.from_today(values, today, ("naive",), one_step=True)
+    assert np.allclose(one["naive"], values[today - 1:-1])
+    assert scores["drift"]["mae"] < scores["naive"]["mae"], "the trend: drift follows it"
+    with pytest.raises(DataError):
+        B.from_today(values, 60, ("naive",))

@@ -123,3 +123,19 @@ def test_the_window_preparation_and_the_season_are_offered():
     assert _table(at).loc["GRU", "mae"] != before, "the network trains on the changes now"
     at.selectbox(key="arena_season").set_value(24).run()
     assert not at.exception and not any("the better season" in c.value for c in at.caption)
+
+
+def test_a_preset_link_logs_no_session_state_warning(monkeypatch):
+    from streamlit.elements.lib import policies
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest_helpers import ROOT
+
+    logged = []
+    monkeypatch.setattr(policies, "_shown_default_value_warning", False)  # Streamlit logs it once per process
+    monkeypatch.setattr(policies._LOGGER, "warning", lambda msg, *args, **kw: logged.append(msg % args))
+    at = AppTest.from_file(str(ROOT / "pages" / PAGE), default_timeout=90)
+    at.query_params["arena_preset"], at.query_params["epochs"] = "ar1_arima_wins", "2"
+    at.run()
+    assert not at.exception
+    assert not [m for m in logged if "Session State API" in m], logged

@@ -102,6 +102,18 @@ def begin() -> None:
     st.session_state[_RAW] = _tidy_query_params()
 
 
+def changed_on_purpose(keys) -> None:
+    """The page itself just set these controls (say, to suit a new dataset): the link's older
+    values for them are not values a control refused, so :func:`check_url` says nothing of them.
+
+    Call between :func:`begin` and :func:`check_url`, in the same run.
+    """
+    raw = st.session_state.get(_RAW)  # the link as this run began
+    if isinstance(raw, dict):
+        for key in keys:
+            raw.pop(key, None)
+
+
 def _non_finite(text: str) -> bool:
     """``inf``, ``-inf``, ``nan``, ``1e400``: numbers no control can hold (Streamlit would crash on them)."""
     try:

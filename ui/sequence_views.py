@@ -17,7 +17,7 @@ import streamlit as st
 
 from rnn_core.config import WindowConfig
 from rnn_core.data import stats, windows
-from rnn_core.forecasting import baselines, metrics
+from rnn_core.forecasting import baselines
 from rnn_core.plots import series as plots
 from ui.setup import chart_text, explore_box, plain, plotly_chart
 
@@ -39,17 +39,7 @@ def forecasts(values: np.ndarray, today: int, period: int | None, methods: tuple
     ``one_step``: at every future point forecast one step from the true history up to it;
     otherwise forecast the whole future at once from today.
     """
-    past, future = values[:today], values[today:]
-    horizon = len(future)
-    out = {}
-    for name in methods:
-        if name == "seasonal_naive" and not period:
-            continue
-        if one_step:
-            out[name] = baselines.rolling_forecasts(name, values, np.arange(today, len(values)), 1, period)[:, 0]
-        else:
-            out[name] = baselines.rolling_forecasts(name, values, [today], horizon, period)[0]
-    scores = {name: metrics.score(future[:, None], pred[:, None], past) for name, pred in out.items()}
+    out, scores = baselines.from_today(values, today, methods, period, one_step)
     return out, pd.DataFrame(scores).T[["mae", "rmse", "mase"]]
 
 
@@ -192,7 +182,7 @@ def past_future_section(series) -> int | None:
     season_key = f"season_{series.name}_{n}"  # a new series starts from its own period
     period = int(c4.number_input("season length (steps; 0 = none)", 0, n // 2, min(series.period or 0, n // 2), 1,
                                  key=season_key, help="Used by the seasonal naive forecast and STL below.")) or None
-    today = max(2, min(n - 1, round(n * today_pct / 100)))
+    today = baselines.today_at(n, today_pct)
     preds, scores = forecasts(values, today, period, ("naive", "seasonal_naive", *extra), one_step)
     plotly_chart(plots.past_future_figure(x, values, today, preds, f"{chart_text(series.name)}: what a naive "
                                           "forecast sees", chart_text(series.unit or "value")),

@@ -67,10 +67,8 @@ def open_for_dataset() -> None:
         values = {k: v for k, v in values.items() if k not in st.session_state and k not in st.query_params}
     st.session_state.update(values)
     st.session_state[OPENED] = (name, "dataset")
-    raw = st.session_state.get(classroom._RAW)  # the link as this run began: these keys changed on purpose
-    if opened is not None and isinstance(raw, dict):
-        for key in values:
-            raw.pop(key, None)
+    if opened is not None:
+        classroom.changed_on_purpose(values)
 
 
 def apply_linked_preset() -> None:

@@ -5,7 +5,7 @@ columns, gaps) into a clean, chronological series and says in ``Series.notes`` w
 it changed; :func:`inspect_csv` lists what a file offers, for the column pickers.
 Both are re-exported by :mod:`rnn_core.data`, the place to import them from.
 Reading the bytes into text cells is :mod:`rnn_core.data.csv_table`'s job; recognising
-times is :mod:`rnn_core.data.timeparse`'s.
+times, ordering rows by them and finding seasons in their steps is :mod:`rnn_core.data.timeparse`'s.
 
 Examples
 --------
@@ -19,7 +19,6 @@ Examples
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +27,7 @@ import pandas as pd
 from rnn_core import config
 from rnn_core.data.csv_table import read_cells, to_numbers
 from rnn_core.data.series import Series
-from rnn_core.data.timeparse import TimeReading, numeric_times, text_times
+from rnn_core.data.timeparse import TimeReading, numeric_times, seasons, text_times, time_axis
 from rnn_core.errors import DataError
 
 __all__ = ["MAX_GAP", "MAX_SERIES_LENGTH", "MAX_UPLOAD_BYTES", "MIN_LENGTH", "CsvInfo", "from_csv", "inspect_csv"]
@@ -77,7 +76,6 @@ class _Column:
     @property
     def count(self) -> int:
         return 0 if self.numbers is None else int(np.isfinite(self.numbers).sum())
-
 
 
 def _analyse(frame: pd.DataFrame, sep: str) -> dict:
@@ -248,28 +246,6 @@ def _fill_gaps(values: np.ndarray, positions: np.ndarray) -> tuple[slice, np.nda
     return slice(start, stop), part, notes
 
 
-def _periods(index: pd.DatetimeIndex, notes: list) -> tuple:
-    if len(index) < 3:
-        return ()
-    steps = pd.Series(index).diff().dropna()
-    step = steps.mode().iloc[0]
-    if ((steps - step).abs() > 0.1 * step).mean() > 0.1:  # months of 28 to 31 days still count as even
-        notes.append("The time steps are uneven; the network treats each row as one step.")
-    day = pd.Timedelta(days=1)
-    if pd.Timedelta(0) < step <= day and day % step == pd.Timedelta(0):
-        per_day = int(day / step)
-        found = (per_day, 7 * per_day) if per_day > 1 else (7,)
-    elif pd.Timedelta(days=7) == step:
-        found = (52,)
-    elif pd.Timedelta(days=28) <= step <= pd.Timedelta(days=31):
-        found = (12,)
-    elif pd.Timedelta(days=89) <= step <= pd.Timedelta(days=92):
-        found = (4,)
-    else:
-        found = ()
-    return tuple(p for p in found if 2 * p <= len(index))
-
-
 def from_csv(path_or_buffer, value_column: str | None = None, time_column=None,
              max_bytes: int = MAX_UPLOAD_BYTES, *, max_length: int = MAX_SERIES_LENGTH) -> Series:
     """Read one numeric column of a CSV file as a chronological :class:`Series`.
@@ -319,28 +295,11 @@ def from_csv(path_or_buffer, value_column: str | None = None, time_column=None,
     values = columns[value_column].numbers
     reading = columns[time_column].reading if time_column is not None else None
     in_utc = reading is not None and bool(reading.utc)
-    if reading is not None:
-        notes.extend(reading.notes)
-    if in_utc:
-        notes.append(f"Times are shown in UTC: {reading.utc}.")
-    if time_column is None:
+    if reading is None:
         index = pd.RangeIndex(len(values))
     else:
-        times = columns[time_column].times
-        unreadable = int(times.isna().sum())
-        if unreadable:
-            notes.append(f"Dropped {unreadable} rows whose time could not be read.")
-        values, times = values[times.notna()], times[times.notna()]
-        steps = np.diff(times.asi8)
-        if (steps < 0).any():
-            notes.append("Sorted rows oldest first (the file listed them newest first)." if (steps <= 0).all()
-                         else "Sorted rows by time.")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # a mean of huge numbers may overflow: caught below
-            merged = pd.Series(values, index=times).groupby(level=0).mean()  # sorts by time too
-        if len(merged) < len(values):
-            notes.append(f"Averaged rows that share a timestamp ({len(values) - len(merged)} duplicates).")
-        values, index = merged.to_numpy(dtype=float), pd.DatetimeIndex(merged.index).rename(None)
+        values, index, time_notes = time_axis(values, reading)
+        notes += time_notes
     if not np.isfinite(values).any():
         raise DataError(f"Column {value_column!r} has no usable numbers.")
     positions = index.asi8.astype(float) if isinstance(index, pd.DatetimeIndex) else np.arange(len(values), dtype=float)
@@ -357,7 +316,8 @@ def from_csv(path_or_buffer, value_column: str | None = None, time_column=None,
     if values.min() == values.max():
         notes.append("All values are equal: a constant series has nothing to learn.")
     if isinstance(index, pd.DatetimeIndex):
-        periods = _periods(index, notes)
+        periods, step_notes = seasons(index)
+        notes += step_notes
     else:
         index, periods = pd.RangeIndex(len(values)), ()
     found = re.fullmatch(r".+?\s*[(\[]([^()\[\]]{1,15})[)\]]", value_column)  # "temp (°C)" -> unit °C

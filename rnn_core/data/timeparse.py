@@ -1,8 +1,10 @@
-"""Recognising times in a CSV column: date strings, zone abbreviations, unix seconds, years.
+"""Times in a CSV column: date strings, zone abbreviations, unix seconds, years; rows put in time order.
 
 Used by :mod:`rnn_core.data.csv_reader` to decide which columns are time-like: those are
-offered as the time axis and never picked as the value to forecast. Every function
-returns None (not an exception) for a column that is not time-like.
+offered as the time axis and never picked as the value to forecast. :func:`text_times` and
+:func:`numeric_times` return None (not an exception) for a column that is not time-like;
+:func:`time_axis` then orders the chosen column's rows by time, and :func:`seasons` reads
+season lengths from the length of its steps.
 
 A text column is read as it is written, and whatever reading it takes a guess is said
 in :attr:`TimeReading.notes`, never done silently:
@@ -34,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["TimeReading", "numeric_times", "read_times", "text_times"]
+__all__ = ["TimeReading", "numeric_times", "read_times", "seasons", "text_times", "time_axis"]
 
 # pandas cannot read zone abbreviations; North American ones are what these files carry.
 _ZONES = {"UTC": "+00:00", "GMT": "+00:00", "NST": "-03:30", "NDT": "-02:30", "AST": "-04:00", "ADT": "-03:00",
@@ -264,3 +266,67 @@ def numeric_times(name: str, numbers: np.ndarray) -> TimeReading | None:
             parsed = pd.to_datetime(_digits(numbers), format="%Y%m%d", errors="coerce")
             return TimeReading(pd.DatetimeIndex(parsed)) if parsed.notna().sum() >= 0.9 * finite.size else None
     return None
+
+
+def time_axis(values: np.ndarray, reading: TimeReading) -> tuple[np.ndarray, pd.DatetimeIndex, list]:
+    """``values`` put on the times of ``reading``: (values, index, notes).
+
+    Rows whose time cannot be read are dropped, the rest sorted oldest first and values that share
+    a timestamp averaged; the notes say how the times were read and what was done to the rows.
+
+    Examples
+    --------
+    >>> reading = TimeReading(pd.DatetimeIndex(["2024-01-03", "2024-01-02", "2024-01-02", None]))
+    >>> values, index, notes = time_axis(np.array([3.0, 1.0, 2.0, 9.0]), reading)
+    >>> values.tolist(), len(notes)
+    ([1.5, 3.0], 3)
+    """
+    notes = list(reading.notes)
+    if reading.utc:
+        notes.append(f"Times are shown in UTC: {reading.utc}.")
+    times = reading.times
+    unreadable = int(times.isna().sum())
+    if unreadable:
+        notes.append(f"Dropped {unreadable} rows whose time could not be read.")
+    values, times = values[times.notna()], times[times.notna()]
+    steps = np.diff(times.asi8)
+    if (steps < 0).any():
+        notes.append("Sorted rows oldest first (the file listed them newest first)." if (steps <= 0).all()
+                     else "Sorted rows by time.")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a mean of huge numbers may overflow: the caller checks for inf
+        merged = pd.Series(values, index=times).groupby(level=0).mean()  # sorts by time too
+    if len(merged) < len(values):
+        notes.append(f"Averaged rows that share a timestamp ({len(values) - len(merged)} duplicates).")
+    return merged.to_numpy(dtype=float), pd.DatetimeIndex(merged.index).rename(None), notes
+
+
+def seasons(index: pd.DatetimeIndex) -> tuple[tuple, list]:
+    """Season lengths (in steps) that the usual step suggests, each at most half the series; and a note if
+    the steps are uneven. Hourly data gives (24, 168), daily (7,), weekly (52,), monthly (12,), quarterly (4,).
+
+    Examples
+    --------
+    >>> seasons(pd.date_range("2024-01-01", periods=400, freq="h"))
+    ((24, 168), [])
+    """
+    notes = []
+    if len(index) < 3:
+        return (), notes
+    steps = pd.Series(index).diff().dropna()
+    step = steps.mode().iloc[0]
+    if ((steps - step).abs() > 0.1 * step).mean() > 0.1:  # months of 28 to 31 days still count as even
+        notes.append("The time steps are uneven; the network treats each row as one step.")
+    day = pd.Timedelta(days=1)
+    if pd.Timedelta(0) < step <= day and day % step == pd.Timedelta(0):
+        per_day = int(day / step)
+        found = (per_day, 7 * per_day) if per_day > 1 else (7,)
+    elif pd.Timedelta(days=7) == step:
+        found = (52,)
+    elif pd.Timedelta(days=28) <= step <= pd.Timedelta(days=31):
+        found = (12,)
+    elif pd.Timedelta(days=89) <= step <= pd.Timedelta(days=92):
+        found = (4,)
+    else:
+        found = ()
+    return tuple(p for p in found if 2 * p <= len(index)), notes

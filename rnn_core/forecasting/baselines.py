@@ -20,6 +20,7 @@ import numpy as np
 from rnn_core._checks import as_values as _values
 from rnn_core._checks import whole_number as _whole
 from rnn_core.errors import ConfigError, DataError
+from rnn_core.forecasting import metrics
 from rnn_core.forecasting.arima import arima_forecast
 
 __all__ = ["METHODS", "arima_forecast", "drift_forecast", "mean_forecast", "naive_forecast", "rolling_forecasts",
@@ -97,3 +98,43 @@ def mean_forecast(history, horizon: int) -> np.ndarray:
     return rolling_forecasts("mean", v, [len(v)], horizon)[0]
 
 
+
+
+def today_at(n: int, percent: float) -> int:
+    """The index of *today* for a series of ``n`` values, ``percent`` % of the way in (at least 2 past values,
+    at least 1 future one)."""
+    return max(2, min(n - 1, round(n * percent / 100)))
+
+
+def from_today(values, today: int, methods, period: int | None = None, one_step: bool = False) -> tuple[dict, dict]:
+    """Each simple method's forecast of ``values[today:]``, scored on it with MASE scaled on ``values[:today]``.
+
+    ``one_step``: at every future point forecast one step from the true history up to it;
+    otherwise forecast the whole future at once from today. ``seasonal_naive`` is skipped
+    when there is no ``period``.
+
+    Returns
+    -------
+    forecasts : {method: (n - today,)}
+    scores : {method: {"mae", "rmse", "mase", ...}} (:func:`rnn_core.forecasting.metrics.score`)
+
+    Examples
+    --------
+    >>> f, s = from_today(np.arange(10.0), 6, ("naive", "drift"))
+    >>> f["naive"].tolist(), f["drift"].tolist(), round(s["drift"]["mae"], 6)
+    ([5.0, 5.0, 5.0, 5.0], [6.0, 7.0, 8.0, 9.0], 0.0)
+    """
+    values = _values(values, "series")
+    today = _whole(today, 1, "Today")
+    if not 1 <= today < len(values):
+        raise DataError(f"Today must fall inside the series (1 to {len(values) - 1}); got {today}.")
+    past, future = values[:today], values[today:]
+    forecasts = {}
+    for method in methods:
+        if method == "seasonal_naive" and not period:
+            continue
+        if one_step:
+            forecasts[method] = rolling_forecasts(method, values, np.arange(today, len(values)), 1, period)[:, 0]
+        else:
+            forecasts[method] = rolling_forecasts(method, values, [today], len(future), period)[0]
+    return forecasts, {m: metrics.score(future[:, None], f[:, None], past) for m, f in forecasts.items()}
