@@ -4,7 +4,8 @@
 columns, gaps) into a clean, chronological series and says in ``Series.notes`` what
 it changed; :func:`inspect_csv` lists what a file offers, for the column pickers.
 Both are re-exported by :mod:`rnn_core.data`, the place to import them from.
-Reading the bytes into text cells is :mod:`rnn_core.data.csv_table`'s job; recognising
+Reading the bytes into text cells is :mod:`rnn_core.data.csv_table`'s job; telling what each
+column is and which one to open on, :mod:`rnn_core.data.csv_columns`'; recognising
 times, ordering rows by them and finding seasons in their steps is :mod:`rnn_core.data.timeparse`'s.
 
 Examples
@@ -25,9 +26,10 @@ import numpy as np
 import pandas as pd
 
 from rnn_core import config
-from rnn_core.data.csv_table import read_cells, to_numbers
+from rnn_core.data.csv_columns import analyse, default_value
+from rnn_core.data.csv_table import read_cells
 from rnn_core.data.series import Series
-from rnn_core.data.timeparse import TimeReading, numeric_times, seasons, text_times, time_axis
+from rnn_core.data.timeparse import seasons, time_axis
 from rnn_core.errors import DataError
 
 __all__ = ["MAX_GAP", "MAX_SERIES_LENGTH", "MAX_UPLOAD_BYTES", "MIN_LENGTH", "CsvInfo", "from_csv", "inspect_csv"]
@@ -37,7 +39,6 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_SERIES_LENGTH = config.MAX_SERIES_LENGTH
 MIN_LENGTH = 10  # fewer usable values than this cannot make a single useful window
 MAX_GAP = 24  # runs of missing values up to this long are interpolated; longer ones split the series
-_ID_WORDS = {"id", "idx", "index", "key", "code", "seq", "row", "zip"}  # words of names that label, not measure
 
 
 @dataclass(frozen=True)
@@ -62,108 +63,17 @@ class CsvInfo:
     notes: tuple = ()
 
 
-@dataclass
-class _Column:
-    name: str
-    numbers: np.ndarray | None  # float64 with NaN where a cell is missing; None for a text column
-    present: int  # non-empty cells
-    reading: TimeReading | None  # the times (tz-naive) and how they were read; None if not time-like
-
-    @property
-    def times(self) -> pd.DatetimeIndex | None:
-        return None if self.reading is None else self.reading.times
-
-    @property
-    def count(self) -> int:
-        return 0 if self.numbers is None else int(np.isfinite(self.numbers).sum())
-
-
-def _analyse(frame: pd.DataFrame, sep: str) -> dict:
-    columns = {}
-    for name in frame.columns:
-        cells = frame[name].astype(object)
-        cells = cells.where(cells.notna() & (cells.astype(str).str.strip() != ""), None)
-        present = int(cells.notna().sum())
-        numbers = to_numbers(cells, sep).to_numpy(dtype=float)
-        if present and np.isfinite(numbers).sum() >= 0.8 * present:
-            columns[name] = _Column(name, numbers, present, numeric_times(name, numbers))
-        else:
-            columns[name] = _Column(name, None if present else numbers, present,
-                                    text_times(cells, name) if present else None)
-    return columns
-
-
-def _row_counter(column: _Column) -> bool:
-    """An unnamed 0, 1, 2, ... column is a spreadsheet's row number, not data."""
-    unnamed = re.fullmatch(r"(Unnamed: \d+|column \d+|index)", column.name) is not None
-    return unnamed and bool(np.all(np.diff(column.numbers) == 1))
-
-
-def _words(name: str) -> list:
-    return [w for w in re.split(r"[^a-z0-9°]+", name.lower()) if w]
-
-
-def _temperature(name: str) -> int:
-    """2 for a name that says temperature ("temp (°C)"), 1 for an extreme of one ("max_air_temp"), else 0."""
-    words = _words(name)
-    if not any(re.fullmatch(r"\w*temp|temperature\w*|t(?:avg|mean)|°[cf]|celsius|fahrenheit|deg[cf]", w)
-               for w in words):
-        return 0
-    return 1 if any(w.startswith(("max", "min", "high", "low")) for w in words) else 2
-
-
-def _smoothness(column: _Column) -> float | None:
-    """How much each row's value follows the last one's (lag-1 autocorrelation), for a column that varies
-    like a measurement; None for what does not: ids and codes by name, counters and timestamps (always
-    rising or always falling), flags (two values), settings (stuck on one value most of the time)."""
-    if _ID_WORDS & set(_words(column.name)):
-        return None
-    x = column.numbers
-    a, b = x[:-1], x[1:]
-    both = np.isfinite(a) & np.isfinite(b)
-    a, b = a[both], b[both]
-    with np.errstate(all="ignore"):  # steps between values near the float limit overflow to inf: still a sign
-        steps = b - a
-    if len(steps) < 3 or np.all(steps > 0) or np.all(steps < 0) or np.count_nonzero(steps) < 0.5 * len(steps):
-        return None
-    if len(np.unique(x[np.isfinite(x)])) < 3:
-        return None
-    with np.errstate(all="ignore"):
-        r = float(np.corrcoef(a, b)[0, 1])
-    return r if np.isfinite(r) else None
-
-
-def _default_value(columns: dict, numeric: list, n_rows: int) -> tuple[str | None, str]:
-    """The value column to start on, and why: a temperature if the name says so (what a weather file is
-    opened for), else the smoothest measurement-like column, else the first mostly-filled one."""
-    good = [n for n in numeric if columns[n].count >= 0.5 * n_rows and not _row_counter(columns[n])]
-    varied = [n for n in good if np.nanmin(columns[n].numbers) < np.nanmax(columns[n].numbers)]
-    for level in (2, 1):
-        named = [n for n in varied if _temperature(n) == level]
-        if named:
-            return named[0], "its name says it is a temperature"
-    scores = {n: _smoothness(columns[n]) for n in good}
-    measured = [n for n in good if scores[n] is not None]
-    if measured:
-        return max(measured, key=lambda n: scores[n]), ("it changes smoothly from row to row, as a measurement "
-                                                        "does (ids, counters, codes and mostly empty columns are "
-                                                        "passed over)")
-    if good:
-        return good[0], "it is the first numeric column with values in most rows"
-    return (numeric[0], "it is the first numeric column") if numeric else (None, "")
-
-
 def _choices(columns: dict, n_rows: int) -> tuple[list, list, str | None, str | None, str]:
     numeric = [c.name for c in columns.values() if c.numbers is not None and c.times is None
                and c.count >= MIN_LENGTH]
     times = [c.name for c in columns.values() if c.times is not None]
-    value, reason = _default_value(columns, numeric, n_rows)
+    value, reason = default_value(columns, numeric, n_rows)
     return numeric, times, value, (times or [None])[0], reason
 
 
 def _load_table(path_or_buffer, max_bytes: int):
     frame, sep, filename, notes = read_cells(path_or_buffer, max_bytes)
-    return frame, _analyse(frame, sep), filename, notes
+    return frame, analyse(frame, sep), filename, notes
 
 
 def inspect_csv(path_or_buffer, max_bytes: int = MAX_UPLOAD_BYTES) -> CsvInfo:
