@@ -73,6 +73,25 @@ def test_budget_runs_at_least_one_batch_and_returns(sine):
     assert tr.step() == 1 and tr.epoch == before + 1 and not tr.in_epoch, "Step finishes one whole epoch"
 
 
+def test_a_loss_that_grows_a_millionfold_counts_as_diverged_though_finite(sine):
+    import dataclasses
+
+    from rnn_core.training import trainer as trainer_module
+
+    tr = Trainer(TINY.replace(train={"epochs": 5}), sine)
+    tr.run(max_epochs=1)
+    first = tr.history[0]
+    # pretend epoch 1 ended with a far smaller loss: epoch 2's ordinary loss is then a blow-up
+    tr.history[0] = dataclasses.replace(first, train_loss=first.train_loss / (10 * trainer_module.BLOW_UP))
+    tr.run()
+    assert tr.status == "diverged" and tr.diverged_epoch == 2 and len(tr.history) == 2, "the epoch is drawn"
+    assert "grew to" in tr.message and "times epoch 1's" in tr.message
+    assert tr.run() == 0, "a diverged run does not go on"
+    fine = Trainer(TINY.replace(train={"epochs": 3}), sine)
+    fine.run()
+    assert fine.status == "done", "an ordinary run is untouched"
+
+
 def test_learning_rate_change_between_chunks_keeps_the_model(sine):
     tr = Trainer(TINY.replace(train={"epochs": 4}), sine)
     tr.run(max_epochs=2)

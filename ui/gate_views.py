@@ -131,17 +131,25 @@ EXPLORE = {
         "back multiplies the gradient by $W_{hh}$ and by the slope of tanh, so it shrinks (or grows) "
         "geometrically. Along the LSTM's cell state one step back multiplies it by $f_t$ only (plus the "
         "paths through $h$): where the network learns $f \\approx 1$ the gradient passes almost unchanged. "
-        "The GRU's $z \\odot h_{t-1}$ term is the same kind of shortcut. The Gradients page shows the norms.",
+        "The GRU's $z \\odot h_{t-1}$ term is the same kind of shortcut. On traffic, with the page's default "
+        "settings, you will find few such units: no unit's forget gate averages above 0.9. "
+        "The Gradients page's memory task, where keeping pays, shows the norms: at lookback 60 the untrained "
+        "vanilla RNN's gradient loses ten or more orders of magnitude on the way back to step 1, the gated "
+        "cells' (keep gate started near 0.95) only a factor of 5 to 25, and at lookback 100 the trained "
+        "GRU's arrives at step 1 no weaker than at the last step.",
     ),
     "forgetting": (
         "❓ What are some limitations of this approach? (forgetting early data)",
         "Pick the `sine` or the `traffic` sequence in the sidebar, train, and slide through the windows. In "
         "the *cell state* (LSTM) or *hidden state* (GRU), which units keep a steady colour for many steps, "
         "and which follow every input? Then lower the hidden size to 2: what has to go?",
-        "A vanilla RNN rewrites its whole state at every step, so early inputs fade after a few steps. Gates "
-        "let the network decide, unit by unit and step by step, what to keep and what to overwrite: some "
-        "units become slow memories (f or z near 1), others track the latest input. The memory is still a "
-        "fixed number of units, which is why attention later let models look back at every step directly.",
+        "A vanilla RNN rewrites its whole state at every step, so early inputs fade: on the Gradients page's "
+        "memory task it has lost the value by lag 50. Gates let the network decide, unit by unit and step by "
+        "step, what to keep and what to overwrite. On traffic, after the default training, the LSTM's units "
+        "differ: the mean forget gate ranges from below 0.5 in some units to roughly 0.65–0.8 in others, and several "
+        "units' cell state follows the current input closely. In this short training none becomes a slow "
+        "memory with f near 1. The memory is still a fixed number of units, which is why "
+        "attention later let models look back at every step directly.",
     ),
     "efficiency": (
         "❓ Computational efficiency and memory constraints: why would a GRU help?",
@@ -202,11 +210,8 @@ def watch_section(data_cfg, series, cell: str):
 
 def _draw_gates(training, note, series, lookback: int) -> None:
     """One tick of the gate lab: progress, metrics and the heatmaps of one window, with the weights as they are."""
-    if note:
-        st.info(note, icon="⏳")
-    state = "training…" if live.is_running(SLOT) else training.status.replace("_", " ")
-    st.progress(training.epoch / training.epochs_total,
-                text=f"Epoch {training.epoch} of {training.epochs_total} · {state}")
+    live.header(note, training.epoch / training.epochs_total,
+                f"Epoch {training.epoch} of {training.epochs_total} · {live.status_word(training, SLOT)}")
     run = training.recording()
     cell = run.cell
     m = st.columns(4 + len(run.means))

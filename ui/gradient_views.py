@@ -124,10 +124,8 @@ def controls(tr, slot: str, stale: bool, what: str) -> None:
 
 def progress(tr, slot: str, note: str | None = None, what: str = "epochs") -> None:
     """The live fragment's first lines: a busy-server note if any, then the progress bar."""
-    if note:
-        st.info(note, icon="⏳")
-    status = "training…" if live.is_running(slot) else tr.status.replace("running", "paused").replace("_", " ")
-    st.progress(tr.epoch / max(tr.epochs_total, 1), text=f"{tr.epoch} of at most {tr.epochs_total} {what} · {status}")
+    live.header(note, tr.epoch / max(tr.epochs_total, 1),
+                f"{tr.epoch} of at most {tr.epochs_total} {what} · {live.status_word(tr, slot)}")
 
 
 # ---------------------------------------------------------------- Explore prompts
@@ -159,9 +157,11 @@ EXPLORE = {
         "tanh with the same radius. Switch **Layer normalisation** on for the worst one: what happens to the flag?",
         "The same weights and activation are applied at every step, so their effect compounds. tanh is "
         "bounded but its slope dies when it saturates; relu does not saturate for positive values but lets "
-        "states and gradients grow without bound. Hence the lecture's advice: choose activation and "
-        "initialisation carefully (an orthogonal or identity W_hh keeps norms near 1) and consider layer "
-        "normalisation, which rescales each step's pre-activation.",
+        "states grow without bound. Hence the lecture's advice: choose activation and initialisation "
+        "carefully and consider layer normalisation, which rescales each step's pre-activation. On this "
+        "page's memory task at lookback 60, the untrained vanilla RNN's ‖∂L/∂h₁‖ is ten or more orders of "
+        "magnitude below the last step's with the default initialisation, within a factor of a few thousand "
+        "with an orthogonal W_hh, and within a factor of a few with relu and the identity (the IRNN).",
     ),
     "gates": (
         "Why do LSTM and GRU help?",
@@ -178,8 +178,12 @@ EXPLORE = {
         "Pick the **Leaky RNN** and move α from 0 to 0.9, watching the heatmap; then the **skip** cell with "
         "k = 5: do you see stripes every k steps? Below, run the *leaky and skip* sweep.",
         "A leaky unit keeps α of its old state, h_t = α h_{t-1} + (1-α)·f(…), so each step shrinks the "
-        "gradient less. A skip connection lets h_t read h_{t-k} directly, so the way back through time is "
-        "k times shorter. Both help; gates learn *when* to keep, which is why LSTM and GRU replaced them.",
+        "gradient less: at lookback 60 the untrained leaky cell with α 0.9 loses one or two orders of "
+        "magnitude from the last step to the first, the plain cell ten or more. A skip connection lets h_t "
+        "read h_{t-k} directly, so the way back through time is k times shorter. In the sweep the skip cell "
+        "(k 5) still recalls the value at lag 30 and, in most seeds, at lag 50; the leaky cell (α 0.8) "
+        "helps less: it beats the plain cell at lag 30 in most seeds, but by lag 50 it mostly keeps at "
+        "most the sign. Gates learn *when* to keep, which is why LSTM and GRU replaced both.",
     ),
     "limitations": (
         "How far back can each cell remember?",

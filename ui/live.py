@@ -136,6 +136,18 @@ def is_running(slot: str = TRAINER) -> bool:
     return bool(st.session_state.get(_keys(slot)[1])) and tr is not None and not tr.finished
 
 
+def status_word(run, slot: str = TRAINER) -> str:
+    """"training…" while the slot runs, else the run's status in words ("paused", "done", "stopped early")."""
+    return "training…" if is_running(slot) else run.status.replace("running", "paused").replace("_", " ")
+
+
+def header(note: str | None, done: float, text: str) -> None:
+    """The first lines of every live fragment: the busy-server note, if any, then the progress bar."""
+    if note:
+        st.info(note, icon="⏳")
+    st.progress(min(max(float(done), 0.0), 1.0), text=text)
+
+
 def ensure_trainer(cfg, series, slot: str = TRAINER, factory=Trainer) -> Trainer | None:
     """The session's trainer for this config; a new one when nothing has been trained yet.
 

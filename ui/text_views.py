@@ -155,10 +155,8 @@ def live_section(tr, cfg) -> None:
     explain(prose("text")["generalise"])
 
     def draw(tr, note):
-        if note:
-            st.info(note, icon="⏳")
-        status = "training…" if live.is_running(SLOT) else tr.status.replace("running", "paused").replace("_", " ")
-        st.progress(tr.epoch / tr.epochs_total, text=f"Epoch {tr.epoch} of {tr.epochs_total} · {status}")
+        live.header(note, tr.epoch / tr.epochs_total,
+                    f"Epoch {tr.epoch} of {tr.epochs_total} · {live.status_word(tr, SLOT)}")
         last = tr.history[-1] if tr.history else None
         m = st.columns(4)
         m[0].metric("validation loss", f"{last.val_loss:.3f}" if last else "–",

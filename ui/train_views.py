@@ -11,12 +11,9 @@ from ui.setup import chart_text, guarded, number, plain
 
 def draw(tr, note) -> None:
     """One tick: progress, metrics, the loss chart, the validation predictions and the gradients."""
-    if note:
-        st.info(note, icon="⏳")
-    status = "training…" if live.is_running() else tr.status.replace("running", "paused").replace("_", " ")
     part = tr.epoch_fraction  # a long epoch moves too: how much of the next one is done
-    status += f" (epoch {tr.epoch + 1} {part:.0%} done)" if part else ""
-    st.progress((tr.epoch + part) / tr.epochs_total, text=f"Epoch {tr.epoch} of {tr.epochs_total} · {status}")
+    status = live.status_word(tr) + (f" (epoch {tr.epoch + 1} {part:.0%} done)" if part else "")
+    live.header(note, (tr.epoch + part) / tr.epochs_total, f"Epoch {tr.epoch} of {tr.epochs_total} · {status}")
     last = tr.history[-1] if tr.history else None
     m = st.columns(5)
     m[0].metric("training loss", number(last.train_loss) if last else "–")

@@ -142,6 +142,41 @@ def train_preset(seed: int, preset: str, epochs: int = 0, radius: float = 0.0, c
 
 
 @experiment
+def preset_scores(seed: int, preset: str, epochs: int = 0, lookback: int = 0, transform: str = "",
+                  period: int = 0, second_lookback: int = 0) -> dict:
+    """A Train preset trained with this seed and scored on the test part as the Train page scores it,
+    without ARIMA (the slow one, which no preset's text names).
+
+    ``epochs`` and ``lookback`` change that one setting (0 keeps the preset's); ``transform`` the window
+    preparation, with ``period`` its season for ``"seasonal"``. The test MAE of ``rnn``, ``naive``,
+    ``drift`` and, for a series with a season, ``seasonal_naive``; ``rnn_shortfall``, the mean of
+    truth minus the network's forecast over the test targets (above 0: its forecasts lie too low on
+    average), and ``test_above_train``, the share of test targets above the largest training value.
+    ``second_lookback`` > 0 also trains the same set-up with that lookback, as a student who moves
+    the slider and trains again: ``second.rnn`` (the test targets are the same, so the two compare).
+    """
+    from rnn_core import experiment as experiment_mod
+
+    if preset not in config.PRESETS:
+        raise ConfigError(f"Unknown preset {preset!r}.")
+    window = {k: v for k, v in (("lookback", int(lookback)), ("transform", transform), ("period", int(period))) if v}
+    cfg = config.PRESETS[preset].replace(train={"seed": seed, **({"epochs": int(epochs)} if epochs else {})},
+                                         window=window)
+    cfg = config.validate(cfg)
+    res = experiment_mod.run(cfg, arima=False)
+    train_values = res.trainer.values[: res.trainer.prepared.a]
+    out = {model: scores["mae"] for model, scores in res.metrics.items()}
+    out["rnn_shortfall"] = float(np.mean(res.targets - res.predictions["rnn"]))
+    out["test_above_train"] = float(np.mean(res.targets > np.max(train_values)))
+    if second_lookback:
+        second = experiment_mod.run(config.validate(cfg.replace(window={"lookback": int(second_lookback)})), arima=False)
+        if not np.array_equal(second.targets, res.targets):
+            raise ConfigError(f"Lookback {second_lookback} scores other test targets than the preset's lookback.")
+        out["second.rnn"] = second.metrics["rnn"]["mae"]
+    return out
+
+
+@experiment
 def collatz_scaling(seed: int, inputs: str = "none", targets: str = "none", preset: str = "collatz_raw_tanh") -> dict:
     """A Collatz preset with its inputs and its targets scaled separately ("none" or "standard").
 

@@ -29,6 +29,7 @@ import re
 import tomllib
 from pathlib import Path
 
+import rnn_core.claims.page_experiments  # noqa: F401  (registers its experiments)
 from rnn_core import config, resources
 from rnn_core.claims import experiments
 from rnn_core.claims.spec import Claim, parse_claim

@@ -32,6 +32,7 @@ from rnn_core.training import cost, diagnostics
 from rnn_core.training.live import FINISHED
 
 GRAD_PROBE_WINDOWS = 32  # windows used for the per-time-step gradient norms
+BLOW_UP = 1e6  # a training loss this many times the first epoch's has blown up: the run stops as diverged
 
 
 @dataclass
@@ -204,6 +205,8 @@ class Trainer:
                 break
             new.append(record)
             left -= 1
+            if self.status == "diverged":  # it blew up but stayed finite: the epoch is drawn, then it stops
+                break
             if self._check_patience():
                 break
             if deadline is not None and time.perf_counter() >= deadline:
@@ -289,7 +292,7 @@ class Trainer:
         t0 -= run.seconds  # the epoch's time includes what earlier chunks spent on it
         train_loss = float(loss_sum) / n
         if not math.isfinite(train_loss) or not self._weights_finite():
-            self._diverge()
+            self._diverge("the loss stopped being a finite number")
             return None
         val_loss = self._val_loss()
         epoch = self.epoch + 1
@@ -306,6 +309,11 @@ class Trainer:
         )
         self.history.append(record)
         self._last_good = self._snapshot()
+        if train_loss > BLOW_UP * self.history[0].train_loss:  # finite, so drawn, but past saving
+            self.status, self.diverged_epoch = "diverged", epoch
+            self.message = (f"Training diverged in epoch {epoch}: the loss grew to "
+                            f"{train_loss / self.history[0].train_loss:.1e} times epoch 1's. The weights stay as "
+                            "they are (finite, but useless). Try a smaller learning rate or turn on gradient clipping.")
         return record
 
     def _loss(self, out, target):
@@ -331,13 +339,13 @@ class Trainer:
         self.grad_history.append((epoch, norms))
 
     # -- endings ------------------------------------------------------------------------
-    def _diverge(self) -> None:
+    def _diverge(self, why: str) -> None:
         self.model.load_state_dict(self._last_good)
-        self.optimizer = self._make_optimizer()  # its moments are non-finite too
+        self.optimizer = self._make_optimizer()  # its moments may be non-finite too
         self.status = "diverged"
         self.diverged_epoch = self.epoch + 1
         self.message = (
-            f"Training diverged in epoch {self.diverged_epoch}: the loss stopped being a finite number. "
+            f"Training diverged in epoch {self.diverged_epoch}: {why}. "
             f"The weights from epoch {self.epoch} are kept. Try a smaller learning rate or turn on "
             "gradient clipping."
         )
