@@ -13,6 +13,10 @@ from tests.app_server import app_server, free_port
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "tests" / "artifacts"
+# A Train run no machine finishes during a test: the most epochs the slider takes, in the smallest batches
+# (about 0.3 s an epoch here, so over two minutes). Tests check the page shows "of 500": a value the
+# control refused would silently fall back to the default 60 epochs.
+LONG_RUN = "epochs=500&batch_size=8"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage"]

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import exceptions, pause_holds, read_epoch, screenshot, wait_ready
+from tests.browser.conftest import LONG_RUN, exceptions, pause_holds, read_epoch, screenshot, wait_ready
 
 PAGES = ["", "Sequence_data", "Windows", "Recurrent_layer", "Train"]
 
@@ -28,7 +28,6 @@ def test_page_opens_by_url_without_exception(server, page, path):
     print(f"{path or 'home'} painted in {painted:.2f} s")
 
 
-LONG_RUN = "epochs=2000&batch_size=32"
 
 
 
@@ -38,6 +37,7 @@ def test_train_start_pause_resume(server, page):
     page.goto(f"{server}/Train?{LONG_RUN}")
     wait_ready(page)
     main = page.get_by_test_id("stMain")
+    assert "Epoch 0 of 500" in main.inner_text(), "the link's epochs were taken"
     clicked = time.perf_counter()
     main.get_by_role("button", name=re.compile("Start")).click()
     page.wait_for_function(
@@ -79,7 +79,7 @@ def _headless_rate(seconds: float) -> float:
     from rnn_core.training.trainer import Trainer
 
     cfg = config.PRESETS["default"]
-    tr = Trainer(cfg.replace(train={"epochs": 2000, "batch_size": 32}), data.load(cfg.data.name, **cfg.data.kwargs()))
+    tr = Trainer(cfg.replace(train={"epochs": 500, "batch_size": 8}), data.load(cfg.data.name, **cfg.data.kwargs()))
     tr.run(max_epochs=3)  # warm-up, as the browser run had been going before Resume
     start, done = time.perf_counter(), tr.epoch
     tr.run(budget_s=seconds)

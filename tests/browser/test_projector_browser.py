@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import exceptions, screenshot, wait_ready
+from tests.browser.conftest import LONG_RUN, exceptions, screenshot, wait_ready
 
 ALL_PAGES = ["", "Sequence_data", "Windows", "Recurrent_layer", "Train", "Gradients_through_time",
              "Inside_LSTM_and_GRU", "Forecast_arena", "Transfer_learning", "Text_generation"]
@@ -43,7 +43,7 @@ _CUT_TEXTS = """() => {
 
 @pytest.mark.browser
 def test_the_live_view_stays_opaque_while_it_trains(server, page):
-    page.goto(f"{server}/Train?epochs=2000&batch_size=32")
+    page.goto(f"{server}/Train?{LONG_RUN}")
     wait_ready(page)
     page.get_by_test_id("stMain").get_by_role("button", name=re.compile("Start")).click()
     page.wait_for_function(

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import exceptions, read_epoch, screenshot, wait_ready
+from tests.browser.conftest import LONG_RUN, exceptions, read_epoch, screenshot, wait_ready
 
 _EPOCH = "() => {{ const m = /Epoch (\\d+) of/.exec(document.querySelector(\"[data-testid='stMain']\").innerText);" \
          " return m && +m[1] >= {n}; }}"
@@ -15,7 +15,7 @@ _EPOCH = "() => {{ const m = /Epoch (\\d+) of/.exec(document.querySelector(\"[da
 
 @pytest.mark.browser
 def test_a_reload_mid_run_brings_the_run_back_paused(server, page):
-    page.goto(f"{server}/Train?epochs=2000&batch_size=32")
+    page.goto(f"{server}/Train?{LONG_RUN}")
     wait_ready(page)
     page.get_by_test_id("stMain").get_by_role("button", name=re.compile("Start")).click()
     page.wait_for_function(_EPOCH.format(n=3), timeout=60_000)
