@@ -73,3 +73,10 @@ def test_an_empty_loss_chart_shows_the_range_losses_start_in_and_data_takes_over
     assert low < math.log10(50.0) and high > math.log10(60.0), "the data's own range, not the empty one"
     shown = [t for t in fig.layout.yaxis.tickvals if low <= math.log10(t) <= high]
     assert len(shown) >= 2, "at least two labelled ticks on screen"
+
+
+def test_a_loss_that_blew_up_is_labelled_every_few_decades_not_every_one():
+    wide = theme.log_axis("loss", values=[3e6, 2e21])  # the diverging preset: 15 decades in two epochs
+    assert wide["dtick"] == 3 and wide["autorange"] is True
+    assert theme.log_axis("loss", values=[1e-3, 1.0])["dtick"] == 1, "a few decades: each one labelled"
+    assert theme.log_axis("loss", values=[])["dtick"] == 1

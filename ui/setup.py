@@ -106,8 +106,10 @@ def number(v, digits: int = 3) -> str:
 
     Examples
     --------
-    >>> [number(x) for x in (0.01234, 3.774e6, -2.5e4, 4.2e-5, 8.1e17, float("inf"), None)]
-    ['0.0123', '3.77 M', '-25 k', '4.2e-5', '8.1e17', '∞', '–']
+    >>> [number(x) for x in (0.01234, 3.774e6, -2.5e4, 4.2e-5, 1.77e21, float("inf"), None)]
+    ['0.0123', '3.77 M', '-25 k', '4.2e-5', '2e21', '∞', '–']
+
+    Past 10¹⁵ (a loss that blew up) only the power of ten matters, and one digit keeps the card on one line.
     """
     if v is None or v != v:
         return "–"
@@ -119,7 +121,7 @@ def number(v, digits: int = 3) -> str:
     for scale, suffix in _SUFFIXES:
         if scale <= size < 1e15:
             return f"{v / scale:.{digits}g} {suffix}"
-    mantissa, exponent = f"{v:.{max(1, digits - 1)}e}".split("e")
+    mantissa, exponent = f"{v:.{0 if size >= 1e15 else max(1, digits - 1)}e}".split("e")
     return f"{float(mantissa):g}e{int(exponent)}"
 
 

@@ -29,6 +29,7 @@ def model_color(name: str) -> str:
 LOG_AXIS = {"type": "log", "dtick": 1}
 # A loss in scaled units before its first point: the decades it will start in, not plotly's 0.1 to 1M
 EMPTY_LOSS_RANGE = [-3, 1]
+MAX_DECADE_LABELS = 6  # a wide log axis labels at most about this many powers of ten
 PAD = 2.0  # a narrow log axis shows its data from half the smallest to twice the largest value
 
 
@@ -63,12 +64,14 @@ def log_axis(title: str, empty: bool = False, empty_range=EMPTY_LOSS_RANGE, valu
     axis = {**LOG_AXIS, "title": title, "tickvals": None, "ticktext": None}
     if empty:
         return {**axis, "range": list(empty_range)}
-    ticks = log_ticks(values)
-    if not ticks:
-        return {**axis, "autorange": True, "range": None}
     import math
 
+    ticks = log_ticks(values)
     good = [v for v in values if v is not None and math.isfinite(v) and v > 0]
+    if not ticks:
+        decades = math.log10(max(good) / min(good)) if good else 0.0
+        # a loss that blew up spans 20 decades or more: a label every few decades keeps them apart
+        return {**axis, "autorange": True, "range": None, "dtick": max(1, math.ceil(decades / MAX_DECADE_LABELS))}
     span = [math.log10(min(good) / PAD), math.log10(max(good) * PAD)]  # so at least two ticks show
     return {**axis, "tickvals": ticks, "ticktext": [f"{t:g}" for t in ticks], "dtick": None,
             "autorange": False, "range": span}
