@@ -105,3 +105,30 @@ def test_the_collector_gives_back_cycles_a_closed_session_leaves():
         assert gone() is None and collector.runs >= 1
     finally:
         gc.enable()
+
+
+def test_a_tick_that_waited_for_a_slot_trains_nothing_once_paused(monkeypatch):
+    """Under load a fragment tick can wait seconds for a server slot; a Pause clicked meanwhile must
+    hold (the load test's fiddler saw a paused counter move 3 -> 5 before this check)."""
+    running = [True, False]  # running when the tick starts; paused by the time it has a slot
+
+    class WaitedSlots:
+        def acquire(self, timeout):
+            return True
+
+        def release(self):
+            pass
+
+        def budget(self, budget_s):
+            return budget_s
+
+    chunks = []
+    monkeypatch.setattr(live, "_server_slots", lambda: WaitedSlots())
+    monkeypatch.setattr(live, "is_running", lambda slot=live.TRAINER: running.pop(0))
+    monkeypatch.setattr(live, "run_chunk", lambda tr, budget_s: chunks.append(budget_s))
+    monkeypatch.setattr(live, "_lock", lambda slot=live.TRAINER: threading.Lock())
+    tr = type("FakeTrainer", (), {"epoch": 3, "in_epoch": False})()
+    assert live.advance(tr) is None
+    assert chunks == [], "no chunk after the pause"
+    running[:] = [True, True]
+    assert live.advance(tr) is None and len(chunks) == 1, "still running: it trains"

@@ -226,6 +226,8 @@ def advance(tr: Trainer, slot: str = TRAINER) -> str | None:
     if not slots.acquire(timeout=WAIT_S):
         return "The server is busy with other students' training; retrying…"
     try:
+        if not (step or is_running(slot)):  # paused while this tick waited for a slot: train nothing
+            return None
         if not lock.acquire(timeout=1.0):
             return "Still finishing the previous chunk…"
         try:
