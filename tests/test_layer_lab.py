@@ -12,6 +12,7 @@ from rnn_core import data
 from rnn_core.config import PRESETS, DataConfig
 from rnn_core.errors import ConfigError, DataError
 from rnn_core.labs import layer as layer_lab
+from rnn_core.labs import saturation as saturation_lab
 from rnn_core.networks import cells
 
 
@@ -114,7 +115,7 @@ def test_short_input_and_typed_values():
 # ---------------------------------------------------------------- saturation
 
 def test_saturation_is_higher_on_raw_than_on_scaled_values():
-    pair = layer_lab.saturation_pair(data.load("collatz", start=27).values, "tanh")
+    pair = saturation_lab.saturation_pair(data.load("collatz", start=27).values, "tanh")
     raw, scaled = pair["raw"], pair["scaled"]
     assert raw.frac_saturated > 0.5 and scaled.frac_saturated < 0.05
     assert raw.frac_flat > scaled.frac_flat
@@ -123,7 +124,7 @@ def test_saturation_is_higher_on_raw_than_on_scaled_values():
 
 def test_relu_does_not_saturate_but_grows():
     values = data.load("collatz", start=27).values
-    tanh, relu = layer_lab.saturation_pair(values, "tanh"), layer_lab.saturation_pair(values, "relu")
+    tanh, relu = saturation_lab.saturation_pair(values, "tanh"), saturation_lab.saturation_pair(values, "relu")
     assert tanh["raw"].max_abs_h <= 1.0
     assert relu["raw"].max_abs_h > 100 * relu["scaled"].max_abs_h
     assert relu["raw"].frac_saturated != tanh["raw"].frac_saturated
@@ -132,14 +133,14 @@ def test_relu_does_not_saturate_but_grows():
 def test_preactivations_go_through_the_activation():
     model = layer_lab.demo_model("rnn", hidden_size=4, activation="tanh", seed=0)
     X = np.random.default_rng(0).normal(size=(5, 7, 1))
-    a, h = layer_lab.preactivations(model, X)
+    a, h = saturation_lab.preactivations(model, X)
     assert a.shape == h.shape == (5, 7, 4)
     np.testing.assert_allclose(np.tanh(a), h, atol=1e-12)
 
 
 def test_saturation_needs_more_values_than_the_lookback():
     with pytest.raises(DataError, match="lookback"):
-        layer_lab.saturation_pair(np.arange(5.0), lookback=8)
+        saturation_lab.saturation_pair(np.arange(5.0), lookback=8)
 
 
 # ---------------------------------------------------------------- h_0 and the first step

@@ -14,6 +14,7 @@ import streamlit as st
 from rnn_core.config import CELL_LABELS
 from rnn_core.errors import DataError
 from rnn_core.labs import layer as layer_lab
+from rnn_core.labs import saturation as saturation_lab
 from rnn_core.plots import layer as plots
 from ui import live
 from ui.setup import explore_box, plotly_chart
@@ -25,7 +26,7 @@ BIND = {"bind": "query-params", "persist_state": "session"}
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def saturation_pair(values: np.ndarray, activation: str, lookback: int) -> dict:
-    return layer_lab.saturation_pair(values, activation=activation, lookback=lookback)
+    return saturation_lab.saturation_pair(values, activation=activation, lookback=lookback)
 
 
 @st.cache_data(max_entries=16, show_spinner="Training a tiny RNN whose h₀ is learned…")

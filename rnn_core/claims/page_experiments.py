@@ -24,6 +24,7 @@ from rnn_core.data import windows
 from rnn_core.labs import gates, memory
 from rnn_core.labs import gradients as gradient_lab
 from rnn_core.labs import layer as layer_lab
+from rnn_core.labs import saturation as saturation_lab
 from rnn_core.training.trainer import Trainer
 
 
@@ -82,7 +83,7 @@ def layer_page(seed: int, name: str = "collatz", length: int = 8) -> dict:
     values = data.load(name).values
     out = {}
     for activation in ("tanh", "relu"):
-        for kind, sat in layer_lab.saturation_pair(values, activation, 8, seed=seed).items():
+        for kind, sat in saturation_lab.saturation_pair(values, activation, 8, seed=seed).items():
             out[f"{activation}.{kind}.saturated"] = sat.frac_saturated
             out[f"{activation}.{kind}.flat"] = sat.frac_flat
             out[f"{activation}.{kind}.max_h"] = sat.max_abs_h

@@ -147,7 +147,7 @@ def saturation_figure(pair: dict, height: int = 360) -> go.Figure:
     """Histograms of the pre-activations (raw vs standardised inputs), each against f(a).
 
     ``pair`` maps "raw" and "scaled" to objects with ``pre`` (n,), ``activation`` and
-    ``frac_saturated`` (``layer_lab.Saturation``). The histogram (left axis) shows where the
+    ``frac_saturated`` (``rnn_core.labs.saturation.Saturation``). The histogram (left axis) shows where the
     pre-activations fall; the curve (right axis) is the activation over that same range; grey
     bands mark where its slope is below 0.02: mass there is where the gradient dies.
     """
