@@ -213,7 +213,7 @@ def lecture_section(x: np.ndarray, cell: str, activation: str, seed: int) -> Non
     for col, (name, value, rows) in zip(st.columns(3), tables, strict=True):
         col.markdown(f"**{name}**")
         col.dataframe(pd.DataFrame(value, index=rows, columns=units).round(3), key=f"lecture_{name[:2]}")
-    T = str(len(x)).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+    T = plots.subscript(len(x))
     st.caption(f"Run step by step in numpy with these matrices, the lecture's ŷ₁…ŷ{T} equal the states "
                f"h₁…h{T} drawn above: the largest difference is {form.max_difference:.1e} "
                "(float64 rounding).")
@@ -225,7 +225,8 @@ def stacked_section(x: np.ndarray, cell: str, activation: str, seed: int) -> Non
     plotly_chart(plots.stacked_figure(result.h1, result.h2), key="stacked_chart", width="stretch")
     st.caption("Layer 1 has the same seeded weights as the cell above, so its states are the ones drawn there. "
                f"Input weights W_ih: {result.input_weights[0][0]} × 1 in layer 1 (one number per step) and "
-               f"{result.input_weights[1][0]} × {result.input_weights[1][1]} in layer 2 (three numbers per step). "
+               f"{result.input_weights[1][0]} × {result.input_weights[1][1]} in layer 2 ({result.input_weights[1][1]} "
+               "numbers per step). "
                f"Layer 2's cell run on its own, fed only layer 1's states, gives the states drawn on top: "
                f"the largest difference is {result.max_difference:.1e}. The head's ŷ = {result.y_hat:+.3f} "
                "comes from layer 2's last state alone.")

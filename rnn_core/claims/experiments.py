@@ -331,19 +331,11 @@ def past_future(seed: int, name: str = "traffic", today_pct: int = 80, one_step:
     % of it: the whole future in one go, or one step ahead at every future point (``one_step`` 1), each
     scored on the future part with MASE scaled on the past: ``<method>.mae`` and ``<method>.mase`` for
     naive, drift and mean (and seasonal_naive when the series has a period). The seed changes nothing."""
-    from rnn_core.forecasting import baselines, metrics
+    from rnn_core.forecasting import baselines
 
     series = data.load(name)
     values = np.asarray(series.values, dtype=np.float64)
-    n = len(values)
-    today = max(2, min(n - 1, round(n * today_pct / 100)))
-    past, future = values[:today], values[today:]
-    out = {}
-    for method in ("naive", "drift", "mean") + (("seasonal_naive",) if series.period else ()):
-        if one_step:
-            pred = baselines.rolling_forecasts(method, values, np.arange(today, n), 1, series.period)[:, 0]
-        else:
-            pred = baselines.rolling_forecasts(method, values, [today], n - today, series.period)[0]
-        score = metrics.score(future[:, None], pred[:, None], past)
-        out[f"{method}.mae"], out[f"{method}.mase"] = score["mae"], score["mase"]
-    return out
+    methods = ("naive", "drift", "mean", "seasonal_naive")  # seasonal naive only when the series has a period
+    _, scores = baselines.from_today(values, baselines.today_at(len(values), today_pct), methods, series.period,
+                                     bool(one_step))
+    return {f"{m}.{k}": score[k] for m, score in scores.items() for k in ("mae", "mase")}

@@ -21,7 +21,8 @@ SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 HALF = 0.36  # half the width of a box, in steps
 
 
-def _sub(t: int) -> str:
+def subscript(t: int) -> str:
+    """``12`` -> ``₁₂``, for labels such as h₁₂."""
     return str(t).translate(SUBSCRIPTS)
 
 
@@ -78,10 +79,10 @@ def unrolled_figure(x, h, y_hat: float, h0=None, height: int = 420, title: str =
             _text(fig, t, y_h + (tall - 0.5) / 2, _vector(h0), size=13)
         elif t <= T:
             _box(fig, left, 0, right, 0.8, COLORS["x"], COLORS["x_line"])
-            _text(fig, t, 0.4, f"x{_sub(t)} = {x[t - 1]:.3g}", size=13)
+            _text(fig, t, 0.4, f"x{subscript(t)} = {x[t - 1]:.3g}", size=13)
             _arrow(fig, (t, 0.8), (t, y_h))
             _box(fig, left, y_h, right, y_h + tall, COLORS["h"], COLORS["h_line"])
-            _text(fig, t, y_h + tall - 0.35, f"<b>h{_sub(t)}</b>")
+            _text(fig, t, y_h + tall - 0.35, f"<b>h{subscript(t)}</b>")
             _text(fig, t, y_h + (tall - 0.5) / 2, _vector(h[t - 1]), size=13)
         else:
             mid = y_h + tall / 2
@@ -102,7 +103,7 @@ def hidden_heatmap(h, height: int = 260, title: str = "Hidden state over time") 
     h = np.asarray(h, dtype=float)
     T, H = h.shape
     bound = max(1.0, float(np.abs(h).max())) if h.size else 1.0
-    fig = go.Figure(go.Heatmap(z=h.T, x=[f"h{_sub(t)}" for t in range(1, T + 1)],
+    fig = go.Figure(go.Heatmap(z=h.T, x=[f"h{subscript(t)}" for t in range(1, T + 1)],
                                y=[f"unit {k}" for k in range(1, H + 1)], zmin=-bound, zmax=bound, zmid=0,
                                colorscale="RdBu", reversescale=True, texttemplate="%{z:.2f}",
                                colorbar=dict(title="value", thickness=12)))
